@@ -1,0 +1,241 @@
+"""Score the product's cleaning on the article extraction benchmark (text dumps and HTML).
+
+Runs ``corpusearch.article.load_article(path).body_text()`` on every development page and prints
+precision, recall and F1 by the benchmark's metric (``\\w+`` tokens, word 4-gram shingles with
+counts, page means), metadata accuracy on the labelled pages, the 10 worst pages and the time per
+page. Usage: ``python bench/eval_cleaning.py [--data PATH] [--only dumps|html]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import re
+import statistics
+import sys
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "src"))
+sys.path.insert(0, str(REPO / "bench"))
+
+from corpusearch.errors import CorpusearchError  # noqa: E402
+
+_TOKEN = re.compile(r"\w+")
+
+
+def shingles(text: str, size: int = 4) -> Counter[tuple[str, ...]]:
+    """Word ``size``-gram shingles of ``text`` with counts (the whole text when it is shorter)."""
+    tokens = _TOKEN.findall(text)
+    if len(tokens) < size:
+        return Counter([tuple(tokens)]) if tokens else Counter()
+    return Counter(tuple(tokens[i : i + size]) for i in range(len(tokens) - size + 1))
+
+
+def page_counts(true: str, predicted: str) -> tuple[int, int, int]:
+    """(tp, fp, fn) shingle counts of one page."""
+    gold, pred = shingles(true), shingles(predicted)
+    tp = sum((gold & pred).values())
+    return tp, sum(pred.values()) - tp, sum(gold.values()) - tp
+
+
+def mean_scores(pages: Iterable[tuple[int, int, int]]) -> tuple[float, float, float]:
+    """Precision, recall (means over pages where defined) and their harmonic mean."""
+    precisions, recalls = [], []
+    for tp, fp, fn in pages:
+        if tp + fp > 0:
+            precisions.append(tp / (tp + fp))
+        if tp + fn > 0:
+            recalls.append(tp / (tp + fn))
+    precision = statistics.fmean(precisions) if precisions else 0.0
+    recall = statistics.fmean(recalls) if recalls else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return precision, recall, f1
+
+
+def page_f1(counts: tuple[int, int, int]) -> float:
+    tp, fp, fn = counts
+    return 2 * tp / (2 * tp + fp + fn) if tp else 0.0
+
+
+def _fold(text: str | None) -> str:
+    return " ".join((text or "").split()).casefold()
+
+
+@dataclass(frozen=True)
+class Result:
+    page: str
+    body: str
+    title: str | None
+    authors: tuple[str, ...]
+    date: str | None
+    seconds: float
+
+
+Cleaner = Callable[[Path], object]
+
+
+def _product(path: Path) -> object:
+    from corpusearch.article import load_article
+
+    return load_article(path)
+
+
+def _with_model(model: object) -> Cleaner:
+    """The product's code path (read, extract, build the article) with a given dump line model."""
+    from corpusearch.article import article_id, build_article
+    from corpusearch.dumps import extract_dump_with
+    from corpusearch.ingest import read_source
+
+    def clean(path: Path) -> object:
+        source = read_source(path)
+        extraction = extract_dump_with(source.text, model)  # type: ignore[arg-type]
+        return build_article(source, extraction, article_id(path))
+
+    return clean
+
+
+def _cross_validated(data: Path, ids: Sequence[str], folds: int = 5) -> dict[str, Cleaner]:
+    """For each page, a cleaner whose line model was trained on the other folds' pages only."""
+    from train_line_model import load_pages, train
+
+    pages = load_pages(data, ids)
+    cleaners: dict[str, Cleaner] = {}
+    for fold in range(folds):
+        held = [page for index, page in enumerate(sorted(pages)) if index % folds == fold]
+        model = train([pages[page] for page in pages if page not in held])
+        for page in held:
+            cleaners[page] = _with_model(model)
+    return cleaners
+
+
+def _load(path: Path, clean: Cleaner) -> Result:
+    started = time.perf_counter()
+    try:
+        article: Any = clean(path)
+    except CorpusearchError:
+        return Result(path.name, "", None, (), None, time.perf_counter() - started)
+    seconds = time.perf_counter() - started
+    return Result(
+        path.name, article.body_text(), article.title, article.authors, article.date, seconds
+    )
+
+
+def _metadata(results: dict[str, Result], gold: dict[str, dict[str, object]]) -> str:
+    hits: dict[str, list[bool]] = {"title": [], "authors": [], "date": []}
+    for page, labels in gold.items():
+        result = results.get(page)
+        if result is None:
+            continue
+        hits["title"].append(_fold(result.title) == _fold(str(labels["title"])))
+        if labels["authors"] is not None:
+            expected = {_fold(name) for name in labels["authors"]}  # type: ignore[attr-defined]
+            hits["authors"].append({_fold(name) for name in result.authors} == expected)
+        hits["date"].append(result.date == labels["date"])
+    return "  ".join(
+        f"{field} {sum(values) / len(values):.3f} ({sum(values)}/{len(values)})"
+        for field, values in hits.items()
+        if values
+    )
+
+
+def _hundred_kb(kind: str, paths: Sequence[Path]) -> tuple[float, int]:
+    """Median seconds to clean a ~100 KB page, and its size in bytes."""
+    if kind == "dumps":
+        from corpusearch.dumps import extract_dump
+
+        text = ""
+        for path in paths:
+            if len(text.encode("utf-8")) >= 100_000:
+                break
+            text += path.read_text(encoding="utf-8") + "\n\n"
+        run: Callable[[], object] = lambda: extract_dump(text)  # noqa: E731
+    else:
+        from corpusearch.html import extract_html
+
+        pages = [gzip.decompress(path.read_bytes()).decode("utf-8", "replace") for path in paths]
+        text = min(pages, key=lambda page: abs(len(page.encode("utf-8")) - 100_000))
+        run = lambda: extract_html(text)  # noqa: E731
+    times = []
+    for _ in range(5):
+        started = time.perf_counter()
+        run()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times), len(text.encode("utf-8"))
+
+
+def evaluate(
+    kind: str, data: Path, truth: dict[str, dict[str, str]], gold: dict[str, Any], shipped: bool
+) -> None:
+    suffix = ".txt" if kind == "dumps" else ".html.gz"
+    paths = sorted((data / kind).glob("*" + suffix))
+    ids = [path.name.removesuffix(suffix) for path in paths if path.name.removesuffix(suffix) in truth]
+    cleaners: dict[str, Cleaner] = {}
+    how = "product code path"
+    if kind == "dumps" and not shipped:
+        from corpusearch.dumps_model import shipped_model
+
+        if shipped_model() is not None:
+            cleaners = _cross_validated(data, ids)
+            how = "line model 5-fold cross-validated by page"
+    if kind == "html":
+        try:
+            import corpusearch.html  # noqa: F401
+        except ImportError as error:
+            print(f"== html: unavailable ({error})")
+            return
+    results: dict[str, Result] = {}
+    counts: dict[str, tuple[int, int, int]] = {}
+    for path in paths:
+        page = path.name.removesuffix(suffix)
+        if page not in truth:
+            continue
+        results[page] = _load(path, cleaners.get(page, _product))
+        counts[page] = page_counts(truth[page]["articleBody"], results[page].body)
+    precision, recall, f1 = mean_scores(counts.values())
+    print(f"== {kind}: {len(counts)} pages ({how})")
+    print(f"F1 {f1:.3f}  precision {precision:.3f}  recall {recall:.3f}")
+    print(f"metadata on {sum(page in results for page in gold)} labelled pages: "
+          + _metadata(results, gold))
+    print("10 worst pages (F1, precision, recall):")
+    for page in sorted(counts, key=lambda p: page_f1(counts[p]))[:10]:
+        tp, fp, fn = counts[page]
+        p = tp / (tp + fp) if tp + fp else 0.0
+        r = tp / (tp + fn) if tp + fn else 0.0
+        print(f"  {page_f1(counts[page]):.3f}  {p:.3f}  {r:.3f}  {page[:16]}")
+    times = sorted(result.seconds for result in results.values())
+    p95 = times[min(len(times) - 1, int(0.95 * len(times)))]
+    seconds, size = _hundred_kb(kind, paths)
+    print(
+        f"time per page: mean {1000 * statistics.fmean(times):.1f} ms, p95 {1000 * p95:.1f} ms; "
+        f"a {size / 1000:.0f} KB page {1000 * seconds:.1f} ms"
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, default=REPO.parent / "shared" / "eval" / "aeb")
+    parser.add_argument("--only", choices=["dumps", "html"])
+    parser.add_argument(
+        "--shipped",
+        action="store_true",
+        help="score dumps with the shipped line model (trained on these pages: optimistic)",
+    )
+    args = parser.parse_args(argv)
+    truth = json.loads((args.data / "ground-truth.json").read_text(encoding="utf-8"))
+    gold = json.loads((args.data / "metadata-gold.json").read_text(encoding="utf-8"))
+    started = time.perf_counter()
+    for kind in ["dumps", "html"]:
+        if args.only in (None, kind):
+            evaluate(kind, args.data, truth, gold, args.shipped)
+    print(f"total {time.perf_counter() - started:.1f} s")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,5 @@
+"""``python -m corpusearch``."""
+
+from corpusearch.cli import main
+
+main()

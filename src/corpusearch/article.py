@@ -1,0 +1,183 @@
+"""Turn one file into an :class:`Article`: cleaned body paragraphs, each under its section, with metadata."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date as Date
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from corpusearch.errors import UnreadableFileError
+from corpusearch.extraction import Extraction
+from corpusearch.ingest import Source, read_source
+
+ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """One body paragraph: its 1-based position in the article and the heading it falls under."""
+
+    position: int
+    section: str | None
+    text: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {"position": self.position, "section": self.section, "text": self.text}
+
+
+@dataclass(frozen=True)
+class Article:
+    """A cleaned article: metadata and body paragraphs."""
+
+    id: str
+    path: str
+    title: str
+    paragraphs: tuple[Paragraph, ...]
+    authors: tuple[str, ...] = ()
+    date: str | None = None
+    topics: tuple[str, ...] = ()
+    source: str | None = None
+    url: str | None = None
+    series: str | None = None
+    digest: str = ""
+
+    def body_text(self) -> str:
+        """Section headings and paragraphs, separated by blank lines: the cleaned body as text."""
+        lines: list[str] = []
+        section: str | None = None
+        for paragraph in self.paragraphs:
+            if paragraph.section is not None and paragraph.section != section:
+                lines.append(paragraph.section)
+            section = paragraph.section
+            lines.append(paragraph.text)
+        return "\n\n".join(lines)
+
+    def metadata_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "authors": list(self.authors),
+            "date": self.date,
+            "topics": list(self.topics),
+            "source": self.source,
+            "url": self.url,
+            "series": self.series,
+            "path": self.path,
+        }
+
+    def to_json(self) -> dict[str, Any]:
+        return {**self.metadata_json(), "paragraphs": [p.to_json() for p in self.paragraphs]}
+
+
+def article_id(path: Path, root: Path | None = None) -> str:
+    """A short id that stays the same across runs: a hash of the path, relative to ``root`` when under it."""
+    resolved = path.resolve()
+    base = (root or Path.cwd()).resolve()
+    key = resolved.relative_to(base).as_posix() if resolved.is_relative_to(base) else resolved.as_posix()
+    return hashlib.sha1(key.encode("utf-8")).hexdigest()[:12]
+
+
+def load_article(path: Path, *, root: Path | None = None) -> Article:
+    """Read, clean and split one file; raises :class:`UnreadableFileError` for a file with no article."""
+    source = read_source(path)
+    return build_article(source, extract(source), article_id(path, root))
+
+
+def extract(source: Source) -> Extraction:
+    """The extractor for the source's kind; HTML machinery is imported only when an HTML page comes."""
+    if source.kind == "html":
+        from corpusearch.html import extract_html
+
+        return extract_html(source.text, url=_text(source.sidecar.get("url")))
+    from corpusearch.dumps import extract_dump
+
+    return extract_dump(source.text)
+
+
+def build_article(source: Source, extraction: Extraction, identifier: str) -> Article:
+    """Merge extraction and sidecar (the sidecar wins) and split the blocks into paragraphs."""
+    paragraphs = split_paragraphs(extraction)
+    if not paragraphs:
+        raise UnreadableFileError(f"{source.path}: no article text found")
+    meta = _merge(extraction, source.sidecar, source.path)
+    return Article(
+        id=identifier,
+        path=str(source.path),
+        paragraphs=paragraphs,
+        digest=source.digest,
+        **meta,
+    )
+
+
+def split_paragraphs(extraction: Extraction) -> tuple[Paragraph, ...]:
+    """Body blocks become numbered paragraphs; heading blocks name the section of those after them."""
+    paragraphs: list[Paragraph] = []
+    section: str | None = None
+    for block in extraction.blocks:
+        text = " ".join(block.text.split())
+        if not text:
+            continue
+        if block.heading:
+            section = text
+        elif not paragraphs or paragraphs[-1].text != text:
+            paragraphs.append(Paragraph(len(paragraphs) + 1, section, text))
+    return tuple(paragraphs)
+
+
+def _merge(extraction: Extraction, sidecar: Mapping[str, Any], path: Path) -> dict[str, Any]:
+    url = _text(sidecar.get("url")) or extraction.url
+    source = _text(sidecar.get("source")) or extraction.source or _host(url)
+    title = _text(sidecar.get("title")) or extraction.title or _title_from_name(path)
+    date = extraction.date
+    if "date" in sidecar:
+        date = normalize_date(sidecar["date"], path)
+    return {
+        "title": title,
+        "authors": _names(sidecar["authors"]) if "authors" in sidecar else extraction.authors,
+        "date": date,
+        "topics": _names(sidecar["topics"]) if "topics" in sidecar else extraction.topics,
+        "source": source,
+        "url": url,
+        "series": _text(sidecar.get("series")) or extraction.series,
+    }
+
+
+def normalize_date(value: Any, path: Path) -> str | None:
+    """A sidecar's date as ISO ``YYYY-MM-DD`` (a longer ISO timestamp is cut to its day)."""
+    if value is None or value == "":
+        return None
+    match = ISO_DATE.match(str(value).strip())
+    try:
+        if match is None:
+            raise ValueError(value)
+        return Date(*map(int, match.groups())).isoformat()
+    except ValueError as error:
+        raise UnreadableFileError(
+            f"{path}: sidecar date {value!r} is not an ISO date (YYYY-MM-DD)"
+        ) from error
+
+
+def _text(value: Any) -> str | None:
+    return " ".join(str(value).split()) or None if value is not None else None
+
+
+def _names(value: Any) -> tuple[str, ...]:
+    items = [value] if isinstance(value, str) else list(value or [])
+    return tuple(name for name in (_text(item) for item in items) if name)
+
+
+def _host(url: str | None) -> str | None:
+    if not url:
+        return None
+    host = urlsplit(url).hostname or ""
+    return host.removeprefix("www.") or None
+
+
+def _title_from_name(path: Path) -> str:
+    name = path.name.removesuffix(".gz")
+    return Path(name).stem.replace("_", " ").replace("-", " ").strip() or name

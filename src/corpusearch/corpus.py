@@ -1,0 +1,177 @@
+"""The library's front door: a :class:`Corpus` is an index on disk that you fill and search."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from corpusearch.article import Article, Paragraph
+from corpusearch.errors import ArticleNotFoundError
+from corpusearch.index import IndexReport, Progress, add_articles, exists, open_index, update_index
+from corpusearch.query import Filters, highlight_terms, parse_query
+from corpusearch.search import SearchRequest, SearchResult, highlight, run_search
+
+
+@dataclass(frozen=True)
+class ArticleSummary:
+    """An indexed article's metadata and how many paragraphs it has."""
+
+    id: str
+    title: str
+    authors: tuple[str, ...]
+    date: str | None
+    topics: tuple[str, ...]
+    source: str | None
+    path: str
+    url: str | None
+    series: str | None
+    paragraphs: int
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "authors": list(self.authors),
+            "date": self.date,
+            "topics": list(self.topics),
+            "source": self.source,
+            "path": self.path,
+            "url": self.url,
+            "series": self.series,
+            "paragraphs": self.paragraphs,
+        }
+
+
+class Corpus:
+    """A paragraph index of articles at ``path``; safe to share between threads."""
+
+    def __init__(self, path: str | Path = "index") -> None:
+        self.path = Path(path)
+        self._ix: Any = None
+        self._lock = threading.Lock()
+        self._local = threading.local()
+
+    def __repr__(self) -> str:
+        return f"Corpus({str(self.path)!r})"
+
+    def exists(self) -> bool:
+        """Whether the index has been built."""
+        return exists(self.path)
+
+    def index(
+        self, paths: Iterable[str | Path], *, prune: bool = False, progress: Progress | None = None
+    ) -> IndexReport:
+        """Index the files under ``paths``; unchanged files are skipped, vanished ones removed."""
+        return update_index(self.path, paths, prune=prune, progress=progress)
+
+    def add(self, articles: Iterable[Article]) -> IndexReport:
+        """Index Article records directly, replacing articles with the same id."""
+        return add_articles(self.path, articles)
+
+    def search(
+        self,
+        query: str,
+        *,
+        author: str | None = None,
+        topic: str | None = None,
+        source: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        limit: int = 10,
+        page: int = 1,
+        sort: str = "relevance",
+    ) -> SearchResult:
+        """Ranked paragraphs matching ``query`` and the filters; raises QueryError for a bad query."""
+        filters = Filters(author=author, topic=topic, source=source, since=since, until=until)
+        request = SearchRequest(query, filters, limit=limit, page=page, sort=sort)
+        return run_search(self._searcher(), request)
+
+    def articles(self) -> tuple[ArticleSummary, ...]:
+        """Every indexed article's metadata, newest first."""
+        found: dict[str, ArticleSummary] = {}
+        for fields in self._searcher().all_stored_fields():
+            if fields["article"] not in found:
+                meta = fields["meta"]
+                found[fields["article"]] = ArticleSummary(
+                    id=meta["id"],
+                    title=meta["title"],
+                    authors=tuple(meta["authors"]),
+                    date=meta["date"],
+                    topics=tuple(meta["topics"]),
+                    source=meta["source"],
+                    path=meta["path"],
+                    url=meta.get("url"),
+                    series=meta.get("series"),
+                    paragraphs=meta["count"],
+                )
+        return tuple(sorted(found.values(), key=lambda a: (a.date or "", a.title), reverse=True))
+
+    def article(self, article_id: str) -> Article:
+        """The article with this id (or the article of a paragraph id ``ARTICLE-N``)."""
+        searcher = self._searcher()
+        documents = list(searcher.documents(article=article_id))
+        if not documents and "-" in article_id:
+            documents = list(searcher.documents(article=article_id.rsplit("-", 1)[0]))
+        if not documents:
+            raise ArticleNotFoundError(
+                f"no article with id {article_id!r}", hint="list them with: corpusearch articles"
+            )
+        documents.sort(key=lambda fields: fields["position"])
+        paragraphs = tuple(
+            Paragraph(fields["position"], fields.get("section"), fields["text"])
+            for fields in documents
+        )
+        return _article(documents[0]["meta"], paragraphs)
+
+    def highlight(self, text: str, query: str) -> str:
+        """``text`` escaped as HTML with the words ``query`` matches (stemmed forms too) marked."""
+        return highlight(text, highlight_terms(parse_query(query, self._searcher().schema)))
+
+    def choices(self) -> dict[str, tuple[str, ...]]:
+        """The authors, topics and sources present in the index, for filter menus."""
+        articles = self.articles()
+        return {
+            "authors": tuple(sorted({name for a in articles for name in a.authors})),
+            "topics": tuple(sorted({topic for a in articles for topic in a.topics})),
+            "sources": tuple(sorted({a.source for a in articles if a.source})),
+        }
+
+    def close(self) -> None:
+        """Close this thread's searcher (others close when their threads end)."""
+        searcher = getattr(self._local, "searcher", None)
+        if searcher is not None:
+            searcher.close()
+            self._local.searcher = None
+
+    def _searcher(self) -> Any:
+        searcher = getattr(self._local, "searcher", None)
+        if searcher is not None:
+            if searcher.up_to_date():
+                return searcher
+            fresh = searcher.refresh()
+            self._local.searcher = fresh
+            return fresh
+        with self._lock:
+            if self._ix is None:
+                self._ix = open_index(self.path)
+        self._local.searcher = self._ix.searcher()
+        return self._local.searcher
+
+
+def _article(meta: dict[str, Any], paragraphs: tuple[Paragraph, ...]) -> Article:
+    return Article(
+        id=meta["id"],
+        path=meta["path"],
+        title=meta["title"],
+        paragraphs=paragraphs,
+        authors=tuple(meta["authors"]),
+        date=meta["date"],
+        topics=tuple(meta["topics"]),
+        source=meta["source"],
+        url=meta.get("url"),
+        series=meta.get("series"),
+        digest=meta.get("digest", ""),
+    )

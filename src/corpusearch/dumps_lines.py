@@ -1,0 +1,158 @@
+"""Lines of a text dump and the general rules that recognise page furniture among them."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from corpusearch.metadata import find_date, parse_byline
+
+BULLET = re.compile(r"^\s*(?:[•*·▪◦‣-]\s*)+(?=\S|$)")
+# Whole lines that end an article: teasers, comments, error tails (matched after _marker()).
+TEASER = re.compile(
+    r"^(?:related(?:\s+\w+){0,2}|more\s+(?:from|on|in|stories|news|articles|to\s+(?:read|explore))"
+    r"\b.*|most\s+(?:popular|read|viewed|shared|commented)\b.*|recommended(?:\s+\w+){0,2}"
+    r"|you\s+(?:may|might)\s+(?:also\s+)?(?:like|enjoy)\b.*|read\s+(?:next|also)|also\s+read"
+    r"|see\s+also|further\s+reading|trending(?:\s+\w+)?|popular\s+(?:posts|stories|articles)"
+    r"|editor['’]?s\s+picks|(?:latest|top)\s+(?:news|stories|headlines|articles|posts)"
+    r"|about\s+the\s+authors?|share\s+this(?:\s+\w+)?|tags?|topics|filed\s+under"
+    r"|(?:tags?|topics|keywords|categories|filed\s+under)\s*:.*|page\s+not\s+found|not\s+found"
+    r"|(?:error\s+)?404(?:\s+error)?)$",
+    re.IGNORECASE,
+)
+COMMENTS = re.compile(
+    r"^(?:\d+\s+(?:comments?|responses|replies|reactions)|(?:\w+\s+){0,2}comments?(?:\s+\d+)?"
+    r"|leave\s+a\s+(?:reply|comment)|post\s+a\s+comment|add\s+a\s+comment|join\s+the\s+(?:discussion"
+    r"|conversation)|reader\s+comments|discussion|\S.{0,40}\s+(?:says|said|wrote):)$",
+    re.IGNORECASE,
+)
+TOPICS_LINE = re.compile(
+    r"^(?:topics?|tags?|keywords|categories|filed\s+under)\s*:?\s*(?P<rest>\S.*)$", re.IGNORECASE
+)
+JUNK = re.compile(
+    r"^(?:advertisement|advertising|sponsored(?:\s+content)?|ad|share|tweet|e-?mail|print"
+    r"|subscribe\b.*|sign\s+(?:up|in)\b.*|log\s*in|click\s+here\b.*|read\s+more\b.*"
+    r"|continue\s+reading\b.*|story\s+continues\s+below.*|skip\s+to\b.*|go\s+to\s+\w+.*"
+    r"|share\s+(?:on|via)\b.*|follow\s+us\b.*|bool\(\w+\)|null|undefined|\W*)$",
+    re.IGNORECASE,
+)
+FURNITURE = re.compile(
+    r"\b(?:cookies?|privacy|newsletter|subscribe|subscription|javascript|browser|sign\s+up"
+    r"|log\s+in|password|copyright|rights\s+reserved|terms\s+of|advertis\w*|download\s+the\s+app)\b",
+    re.IGNORECASE,
+)
+_CREDIT_WORDS = (
+    r"photo|photograph|image|picture|illustration|credit|source|video|graphic|getty|afp|reuters"
+    r"|shutterstock|istock|epa|ap\s+photo|courtesy|file\s+photo"
+)
+_CAPTION_START = re.compile(r"^\(?(?:" + _CREDIT_WORDS + r")s?\b[^:|]{0,40}[:|]", re.IGNORECASE)
+_CAPTION_END = re.compile(
+    r"(?:\((?:[^()]*\b(?:" + _CREDIT_WORDS + r")\b[^()]*)\)|[/|]\s*(?:" + _CREDIT_WORDS + r")\b.*)"
+    r"\s*$",
+    re.IGNORECASE,
+)
+_CREDIT_ONLY = re.compile(r"^(?:(?:" + _CREDIT_WORDS + r")\b\s*)+(?:images?)?$", re.IGNORECASE)
+DISCLAIMER = re.compile(
+    r"\b(?:opinions?|views?)\s+expressed\b|\bdo(?:es)?\s+not\s+necessarily\s+(?:reflect|represent)"
+    r"|\ball\s+rights\s+reserved\b|^©|^copyright\b",
+    re.IGNORECASE,
+)
+SENTENCE_END = re.compile(r"[.!?…:;][\"'”’»)\]]*$")
+# Frequent function words of the languages the benchmark pages use most.
+STOPWORDS = frozenset(
+    re.findall(
+        r"\w+",
+        "the a an and or of to in on for with by at from as is are was were be been that this it "
+        "its he she they we you his her their our not but have has had will would can could said "
+        "which who what when there than also more le la les des du de et est un une pour dans qui "
+        "que sur pas au avec der die das und ist ein eine nicht mit den von zu auf el los las del y "
+        "en que por con para una es o da do dos das em um uma com não os il di che per non sono",
+    )
+)
+
+
+@dataclass(frozen=True)
+class Line:
+    """One non-blank line of a dump."""
+
+    text: str
+    bullet: bool
+    group: int  # index of the blank-line separated group
+    first_in_group: bool
+    words: int
+
+
+def parse_lines(text: str) -> list[Line]:
+    """The non-blank lines of a dump, bullets stripped, spaces folded."""
+    lines: list[Line] = []
+    group = 0
+    previous_blank = True
+    for raw in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+        stripped = raw.replace("\u00a0", " ").strip()
+        if not stripped:
+            if not previous_blank:
+                group += 1
+            previous_blank = True
+            continue
+        bullet = BULLET.match(stripped) is not None
+        clean = " ".join(BULLET.sub("", stripped).split())
+        if not clean:
+            continue
+        lines.append(Line(clean, bullet, group, previous_blank, len(clean.split())))
+        previous_blank = False
+    return lines
+
+
+def marker(text: str) -> str:
+    """A short line reduced to its words, for matching section markers ("[ 16 comments ]")."""
+    return " ".join(re.sub(r"[^\w:'’ ]+", " ", text).split())
+
+
+def is_teaser_marker(line: Line) -> bool:
+    return line.words <= 6 and TEASER.match(marker(line.text)) is not None
+
+
+def is_comment_marker(line: Line) -> bool:
+    return line.words <= 7 and COMMENTS.match(marker(line.text)) is not None
+
+
+def is_caption(line: Line, previous: Line | None) -> bool:
+    """Photo credits and captions; with ``previous``, also a long line glued under short labels."""
+    text = line.text
+    if _CREDIT_ONLY.match(text) or _CAPTION_START.match(text) or _CAPTION_END.search(text):
+        return True
+    head, sep, _ = text.partition(" | ")
+    if sep and len(head.split()) <= 6 and "," in head:
+        return True  # "Name, Agency | what the picture shows"
+    return (
+        previous is not None
+        and not line.first_in_group
+        and previous.group == line.group
+        and previous.words <= 4
+    )
+
+
+def is_heading(line: Line) -> bool:
+    """Short, unpunctuated lines (questions allowed) that head a section."""
+    text = line.text
+    return (
+        not line.bullet
+        and line.words <= 15
+        and len(text) <= 120
+        and (SENTENCE_END.search(text) is None or text.rstrip("\"'”’ ").endswith("?"))
+        and (text[0].isupper() or text[0].isdigit())
+    )
+
+
+def is_byline_or_date(line: Line) -> bool:
+    """A short line that is a date stamp or a "By ..." byline."""
+    if line.words > 12:
+        return False
+    found = find_date(line.text)
+    if found is not None and len(line.text) - (found[2] - found[1]) < 30:
+        return True
+    return bool(parse_byline(line.text)) and line.text.lower().startswith("by")
+
+
+def is_prose(line: Line) -> bool:
+    return line.words >= 10 and not line.bullet and SENTENCE_END.search(line.text) is not None

@@ -1,0 +1,191 @@
+"""Per-line features of a text dump and the logistic line model that scores them as body or not.
+
+The model is trained offline by ``bench/train_line_model.py`` and shipped as plain JSON
+(``data/line_model.json``): feature names, standardisation, weights and bias.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+from corpusearch.dumps_lines import (
+    DISCLAIMER,
+    FURNITURE,
+    JUNK,
+    STOPWORDS,
+    Line,
+    find_date,
+    is_byline_or_date,
+    is_caption,
+    is_comment_marker,
+    is_heading,
+    is_prose,
+    is_teaser_marker,
+)
+
+_WORD = re.compile(r"\w+")
+_THRESHOLD = 10  # words a line must exceed to count for the densest span
+
+
+def densest_span(lines: Sequence[Line], boilerplate: frozenset[str]) -> tuple[int, int]:
+    """Indices [start, end) of the run of long prose lines with the highest score.
+
+    Teaser and comment markers are barriers the run never crosses; a run that starts right after a
+    comment marker is discounted, since comments follow the article they discuss.
+    """
+    best, best_span = 0.0, (0, 0)
+    total, start, after_comments = 0.0, 0, False
+    for index, line in enumerate(lines):
+        if is_teaser_marker(line) or is_comment_marker(line):
+            total, start = 0.0, index + 1
+            after_comments = after_comments or is_comment_marker(line)
+            continue
+        if line.text in boilerplate:
+            score = -20.0
+        else:
+            score = float(min(line.words, 80) - _THRESHOLD) - (4 if line.bullet else 0)
+            if line.bullet or not line.text[-1:] in ".!?\"”’)":
+                score = min(score, 0.0) - 2
+        total += score
+        if total <= 0:
+            total, start = 0.0, index + 1
+        elif total * (0.5 if after_comments else 1.0) > best:
+            best, best_span = total * (0.5 if after_comments else 1.0), (start, index + 1)
+    return best_span
+
+
+def line_features(lines: Sequence[Line], boilerplate: frozenset[str]) -> list[list[float]]:
+    """One feature vector per line (see :data:`FEATURES` for the names)."""
+    count = len(lines)
+    start, end = densest_span(lines, boilerplate)
+    repeats = Counter(line.text for line in lines)
+    prose = [is_prose(line) for line in lines]
+    longest = max((len(line.text) for line in lines), default=1)
+    group_sizes = Counter(line.group for line in lines)
+    teaser_after = comment_after = count
+    for index in range(start, count):
+        if index >= end and is_teaser_marker(lines[index]):
+            teaser_after = min(teaser_after, index)
+        if is_comment_marker(lines[index]):
+            comment_after = min(comment_after, index)
+    rows: list[list[float]] = []
+    for index, line in enumerate(lines):
+        text = line.text
+        words = _WORD.findall(text.lower())
+        n = max(len(words), 1)
+        previous = lines[index - 1] if index else None
+        in_span = start <= index < end
+        near3 = prose[max(0, index - 3) : index + 4]
+        near8 = prose[max(0, index - 8) : index + 9]
+        heading = is_heading(line)
+        rows.append(
+            [
+                math.log1p(line.words),
+                float(line.words >= 10),
+                float(line.words >= 25),
+                float(line.bullet),
+                float(text[-1:] in ".!?\"”’)"),
+                sum(word in STOPWORDS for word in words) / n,
+                sum(word[:1].isupper() for word in text.split()) / max(line.words, 1),
+                sum(ch.isdigit() for ch in text) / len(text),
+                text.count(",") / n,
+                float("|" in text),
+                float(is_teaser_marker(line)),
+                float(is_comment_marker(line)),
+                float(JUNK.match(text) is not None),
+                float(FURNITURE.search(text) is not None),
+                float(is_caption(line, None)),
+                float(is_caption(line, previous)),
+                float(DISCLAIMER.search(text) is not None),
+                float(is_byline_or_date(line)),
+                float(repeats[text] > 1),
+                float(text in boilerplate),
+                index / count,
+                float(in_span),
+                math.log1p(max(0, start - index)),
+                math.log1p(max(0, index - end + 1)),
+                float(index > teaser_after),
+                float(index > comment_after),
+                float(index > 0 and prose[index - 1]),
+                float(index + 1 < count and prose[index + 1]),
+                sum(near3) / len(near3),
+                sum(near8) / len(near8),
+                float(line.first_in_group),
+                math.log(group_sizes[line.group]),
+                float(heading),
+                float(text[:1].islower()),
+                float(bool(re.search(r"https?:|www\.|@\w|#\w", text))),
+                len(text) / longest,
+                float(text.endswith(("...", "…"))),
+                float(find_date(text) is not None),
+                float(in_span and heading),
+                float(prose[index] and not in_span),
+                float(in_span and line.bullet),
+                float(previous is not None and previous.bullet),
+                float(index + 1 < count and lines[index + 1].bullet),
+            ]
+        )
+    return rows
+
+
+FEATURES = (
+    "log_words", "words10", "words25", "bullet", "ends_sentence", "stopwords", "capitalised",
+    "digits", "commas", "bar", "teaser_marker", "comment_marker", "junk", "furniture", "caption",
+    "glued_caption", "disclaimer", "byline_or_date", "repeated", "boilerplate", "position",
+    "in_span", "before_span", "after_span", "after_teaser", "after_comments", "prev_prose",
+    "next_prose", "prose_near3", "prose_near8", "first_in_group", "group_size", "heading_shape",
+    "lowercase_start", "link", "relative_length", "ellipsis", "has_date", "span_heading",
+    "prose_outside_span", "span_bullet", "prev_bullet", "next_bullet",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class LineModel:
+    """Logistic regression over standardised line features."""
+
+    mean: tuple[float, ...]
+    scale: tuple[float, ...]
+    weights: tuple[float, ...]
+    bias: float
+
+    def probabilities(self, rows: Sequence[Sequence[float]]) -> list[float]:
+        out = []
+        for row in rows:
+            z = self.bias
+            for x, m, s, w in zip(row, self.mean, self.scale, self.weights, strict=True):
+                z += w * (x - m) / s
+            out.append(1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z)))))
+        return out
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "features": list(FEATURES),
+            "mean": list(self.mean),
+            "scale": list(self.scale),
+            "weights": list(self.weights),
+            "bias": self.bias,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, object]) -> LineModel:
+        if data.get("features") != list(FEATURES):
+            raise ValueError("line model was trained on other features")
+        mean, scale, weights = (tuple(map(float, data[key])) for key in ("mean", "scale", "weights"))  # type: ignore[call-overload]
+        return cls(mean, scale, weights, float(data["bias"]))  # type: ignore[arg-type]
+
+
+@cache
+def shipped_model() -> LineModel | None:
+    """The model in ``corpusearch/data/line_model.json``, or None when it is missing or stale."""
+    try:
+        text = resources.files("corpusearch").joinpath("data/line_model.json").read_text("utf-8")
+        return LineModel.from_json(json.loads(text))
+    except (OSError, ValueError, KeyError):
+        return None

@@ -1,0 +1,241 @@
+"""The Whoosh index: one document per paragraph, updated incrementally from files or Article records."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, replace
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from whoosh import index as whoosh_index
+from whoosh.fields import DATETIME, ID, NUMERIC, STORED, TEXT, Schema
+from whoosh.filedb.filestore import FileStorage
+from whoosh.index import LockError
+
+from corpusearch.analysis import name_analyzer, text_analyzer
+from corpusearch.article import Article, load_article
+from corpusearch.errors import (
+    CorpusearchError,
+    IndexLockedError,
+    IndexNotFoundError,
+    UnreadableFileError,
+)
+from corpusearch.ingest import discover, fingerprint
+
+# Bump when cleaning or the schema changes, so the next run re-extracts every file.
+PIPELINE_VERSION = "1"
+INDEX_NAME = "paragraphs"
+
+Progress = Callable[[int, int, Path], None]  # (done, total, file being read)
+
+
+def make_schema() -> Schema:
+    """The paragraph schema; ``meta`` keeps the article's metadata whole for display."""
+    text = text_analyzer()
+    names = name_analyzer()
+    return Schema(
+        id=ID(stored=True, unique=True),
+        article=ID(stored=True),
+        path=ID(stored=True),
+        position=NUMERIC(int, stored=True, sortable=True),
+        title=TEXT(analyzer=text),
+        section=TEXT(analyzer=text, stored=True),
+        text=TEXT(analyzer=text, stored=True),
+        authors=TEXT(analyzer=names),
+        topics=TEXT(analyzer=names),
+        source=TEXT(analyzer=names),
+        date=DATETIME(sortable=True),
+        year=NUMERIC(int, sortable=True),
+        day=NUMERIC(int, sortable=True),  # YYYYMMDD, 0 when undated: sorts undated articles last
+        words=TEXT(analyzer=names, phrase=False),  # unstemmed vocabulary for spelling suggestions
+        meta=STORED(),
+    )
+
+
+@dataclass(frozen=True)
+class IndexReport:
+    """What an indexing run did."""
+
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    removed: int = 0
+    paragraphs: int = 0
+    failed: tuple[tuple[str, str], ...] = ()
+    seconds: float = 0.0
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.added or self.updated or self.removed)
+
+
+def exists(directory: Path) -> bool:
+    """Whether ``directory`` holds a corpusearch index."""
+    return directory.is_dir() and whoosh_index.exists_in(str(directory), indexname=INDEX_NAME)
+
+
+def open_index(directory: Path) -> Any:
+    """Open an existing index; raises :class:`IndexNotFoundError` with a hint when there is none."""
+    if not exists(directory):
+        raise IndexNotFoundError(
+            f"no index at {directory}", hint="build one with: corpusearch index PATH..."
+        )
+    try:
+        return whoosh_index.open_dir(str(directory), indexname=INDEX_NAME)
+    except Exception as error:  # whoosh raises many kinds for a damaged index
+        raise IndexNotFoundError(
+            f"cannot open the index at {directory} ({type(error).__name__}: {error})",
+            hint="delete the folder and build it again with: corpusearch index PATH...",
+        ) from error
+
+
+def create_or_open(directory: Path) -> Any:
+    if exists(directory):
+        return open_index(directory)
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        return FileStorage(str(directory)).create_index(make_schema(), indexname=INDEX_NAME)
+    except OSError as error:
+        raise IndexNotFoundError(f"cannot create an index at {directory} ({error})") from error
+
+
+def paragraph_documents(article: Article) -> Iterator[dict[str, Any]]:
+    """The Whoosh documents of one article, one per paragraph."""
+    meta = {**article.metadata_json(), "digest": article.digest, "count": len(article.paragraphs)}
+    day = datetime.fromisoformat(article.date) if article.date else None
+    for paragraph in article.paragraphs:
+        document: dict[str, Any] = {
+            "id": f"{article.id}-{paragraph.position}",
+            "article": article.id,
+            "path": article.path,
+            "position": paragraph.position,
+            "title": article.title,
+            "text": paragraph.text,
+            "words": f"{article.title}\n{paragraph.text}",
+            "authors": "\n".join(article.authors),
+            "topics": "\n".join(article.topics),
+            "meta": meta,
+            "day": int(day.strftime("%Y%m%d")) if day else 0,
+        }
+        if paragraph.section:
+            document["section"] = paragraph.section
+        if article.source:
+            document["source"] = article.source
+        if day is not None:
+            document["date"] = day
+            document["year"] = day.year
+        yield document
+
+
+def indexed_articles(ix: Any) -> dict[str, dict[str, Any]]:
+    """The metadata of every indexed article, by article id (read from its first paragraph)."""
+    articles: dict[str, dict[str, Any]] = {}
+    with ix.searcher() as searcher:
+        for fields in searcher.all_stored_fields():
+            articles.setdefault(fields["article"], fields["meta"])
+    return articles
+
+
+def update_index(
+    directory: Path,
+    paths: Iterable[str | Path],
+    *,
+    prune: bool = False,
+    progress: Progress | None = None,
+) -> IndexReport:
+    """Index the files under ``paths``: new and changed files are (re)extracted, unchanged ones skipped.
+
+    Files that disappeared from a directory being indexed leave the index; with ``prune``, every
+    article whose file no longer exists leaves it.
+    """
+    started = time.perf_counter()
+    roots = [Path(p) for p in paths]
+    found = discover(roots)
+    failed = [(str(path), reason) for path, reason in found.problems]
+    ix = create_or_open(directory)
+    known = {meta["path"]: meta for meta in indexed_articles(ix).values()}
+    todo: list[tuple[Path, str]] = []
+    unchanged = 0
+    for path in (p.absolute() for p in found.files):
+        try:
+            digest = _digest(path)
+        except UnreadableFileError as error:
+            failed.append((str(path), _reason(error, path)))
+            continue
+        previous = known.get(str(path))
+        if previous is not None and previous.get("digest") == digest:
+            unchanged += 1
+        else:
+            todo.append((path, digest))
+    gone = [meta for meta in known.values() if _gone(Path(meta["path"]), roots, prune)]
+    added = updated = paragraphs = 0
+    if todo or gone:
+        root = directory.resolve().parent
+        with _writer(ix) as writer:
+            for meta in gone:
+                writer.delete_by_term("path", meta["path"])
+            for done, (path, digest) in enumerate(todo):
+                if progress is not None:
+                    progress(done, len(todo), path)
+                try:
+                    article = load_article(path, root=root)
+                except UnreadableFileError as error:
+                    failed.append((str(path), _reason(error, path)))
+                    continue
+                article = replace(article, digest=digest)
+                if str(path) in known:
+                    writer.delete_by_term("path", str(path))
+                    updated += 1
+                else:
+                    added += 1
+                for document in paragraph_documents(article):
+                    writer.add_document(**document)
+                    paragraphs += 1
+    return IndexReport(
+        added, updated, unchanged, len(gone), paragraphs, tuple(failed), time.perf_counter() - started
+    )
+
+
+def add_articles(directory: Path, articles: Iterable[Article]) -> IndexReport:
+    """Index Article records directly (replacing any with the same id)."""
+    started = time.perf_counter()
+    ix = create_or_open(directory)
+    added = paragraphs = 0
+    with _writer(ix) as writer:
+        for article in articles:
+            writer.delete_by_term("article", article.id)
+            for document in paragraph_documents(article):
+                writer.add_document(**document)
+                paragraphs += 1
+            added += 1
+    return IndexReport(added=added, paragraphs=paragraphs, seconds=time.perf_counter() - started)
+
+
+def _writer(ix: Any) -> Any:
+    try:
+        return ix.writer(timeout=5.0)
+    except LockError as error:
+        raise IndexLockedError(
+            "the index is locked by another corpusearch process",
+            hint="wait for it to finish; if none is running, delete the index's *_WRITELOCK file",
+        ) from error
+
+
+def _digest(path: Path) -> str:
+    return f"{PIPELINE_VERSION}:{fingerprint(path)}"
+
+
+def _gone(path: Path, roots: list[Path], prune: bool) -> bool:
+    if path.exists():
+        return False
+    if prune:
+        return True
+    resolved = path.resolve()
+    return any(root.is_dir() and resolved.is_relative_to(root.resolve()) for root in roots)
+
+
+def _reason(error: CorpusearchError, path: Path) -> str:
+    message = str(error)
+    return message.removeprefix(f"{path}: ")

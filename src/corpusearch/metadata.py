@@ -1,0 +1,223 @@
+"""Text-level metadata helpers: dates, bylines, titles with a site suffix, run-together topic lists.
+
+Pure functions over strings, shared by the text-dump and HTML extractors.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date as _date
+
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        [
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ],
+        start=1,
+    )
+    for name in names
+}
+_MONTH = r"(?P<month>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
+_DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
+_YEAR = r"(?P<year>(?:19|20)\d\d)"
+_DATE_PATTERNS = [
+    re.compile(r"\b" + _MONTH + r"\s+" + _DAY + r",?\s+" + _YEAR + r"\b", re.IGNORECASE),
+    re.compile(r"\b" + _DAY + r"\s+(?:of\s+)?" + _MONTH + r",?\s+" + _YEAR + r"\b", re.IGNORECASE),
+    re.compile(r"\b" + _YEAR + r"-(?P<mnum>[01]?\d)-(?P<day>[0-3]?\d)\b"),
+    re.compile(r"\b" + _YEAR + r"/(?P<mnum>[01]?\d)/(?P<day>[0-3]?\d)\b"),
+]
+
+_NAME_PARTICLES = {"de", "da", "del", "della", "der", "di", "du", "la", "le", "van", "von", "bin"}
+# Words that look like a name in title case but are page furniture or roles, never a person.
+_NOT_NAME_WORDS = {
+    "admin", "administrator", "editor", "editors", "editorial", "staff", "team", "desk", "writer",
+    "reporter", "correspondent", "contributor", "guest", "news", "newsroom", "press", "media",
+    "share", "print", "email", "comments", "comment", "follow", "subscribe", "home", "menu",
+    "search", "edition", "more", "read", "video", "photo", "photos", "updated", "published",
+    "posted", "author", "authors", "the", "sign", "login", "log", "in", "up", "us", "about",
+    "contact", "support", "by", "and", "or", "of", "for", "on", "with", "via", "from", "to",
+    "wire", "service", "services", "agency", "online", "magazine", "daily", "times", "journal",
+    "post", "herald", "tribune", "institute", "university", "department", "office", "group",
+    "company", "inc", "ltd", "llc", "corp", "my", "your", "our", "all", "new", "top", "latest",
+}  # fmt: skip
+_BYLINE_VERBS = (
+    "examines|explores|reports|writes|looks|explains|analyses|analyzes|investigates|asks|"
+    "takes|discusses|considers|argues|reviews|assesses|finds|visits|meets|talks|travels"
+)
+_POSSESSIVE = re.compile(
+    r"(?P<org>(?:[A-Z0-9][\w&.-]*\s+){0,3}[A-Z0-9][\w&.-]*)['’]s\s+"
+    r"(?P<name>(?:[A-Z][\w.'’-]*\s+){1,3}?[A-Z][\w'’-]+)\s+(?:" + _BYLINE_VERBS + r")\b"
+)
+_BY_PREFIX = re.compile(
+    r"^\s*(?:(?:written|posted|reported|story|text|words|article)\s+)?by\s*[:\-]?\s+",
+    re.IGNORECASE,
+)
+_AUTHOR_PREFIX = re.compile(r"^\s*(?:authors?|written by|posted by)\s*[:\-]\s*", re.IGNORECASE)
+_TITLE_SEPARATORS = (" | ", " – ", " — ", " - ", " :: ", " · ", " » ")
+
+
+@dataclass(frozen=True)
+class TextMetadata:
+    """Metadata read from the lines of a page's header and footer."""
+
+    title: str | None = None
+    authors: tuple[str, ...] = ()
+    date: str | None = None
+    topics: tuple[str, ...] = ()
+    source: str | None = None
+    series: str | None = None
+
+
+def find_date(text: str) -> tuple[str, int, int] | None:
+    """The first calendar date in ``text`` as (ISO day, start, end), or None."""
+    best: tuple[str, int, int] | None = None
+    for pattern in _DATE_PATTERNS:
+        for match in pattern.finditer(text):
+            groups = match.groupdict()
+            month = int(groups["mnum"]) if groups.get("mnum") else _MONTHS[groups["month"].lower()]
+            try:
+                day = _date(int(groups["year"]), month, int(groups["day"]))
+            except ValueError:
+                continue
+            if best is None or match.start() < best[1]:
+                best = (day.isoformat(), match.start(), match.end())
+            break
+    return best
+
+
+def parse_date(text: str) -> str | None:
+    """The first date in ``text`` ("July 6, 2017", "6 July 2017", "2017-07-06") as YYYY-MM-DD."""
+    found = find_date(text)
+    return found[0] if found else None
+
+
+def parse_series(text: str) -> str | None:
+    """The series label of a line like "Insight No. 949, July 6, 2017" ("Insight No. 949")."""
+    match = re.match(r"^\s*(?P<series>.{2,80}?\b(?:No\.?|Number|Nr\.?|#)\s*\d+)\b", text)
+    if match is None:
+        return None
+    return match.group("series").strip(" ,;:-")
+
+
+def is_person_name(text: str) -> bool:
+    """True when ``text`` looks like one person's name ("Sarah E. Needleman", "Ali al-Sistani")."""
+    words = text.split()
+    if not 2 <= len(words) <= 5 or any(ch.isdigit() for ch in text):
+        return False
+    if re.search(r"[@:/|()\[\]{}!?;,\"“”]", text):
+        return False
+    capitalised = 0
+    for word in words:
+        bare = word.strip(".'’-")
+        if not bare:
+            return False
+        if bare.lower() in _NOT_NAME_WORDS:
+            return False
+        if bare.lower() in _NAME_PARTICLES:
+            continue
+        bare = re.sub(r"^(?:al-|el-|d['’])", "", bare, flags=re.IGNORECASE) or bare
+        if not bare[0].isupper():
+            return False
+        if len(bare) > 3 and bare.isupper():
+            return False
+        capitalised += 1
+    return capitalised >= 2
+
+
+def clean_name(text: str) -> str:
+    """A name with spaces folded and stray punctuation trimmed."""
+    return " ".join(text.split()).strip(" ,;:-–—|•")
+
+
+def parse_byline(text: str) -> tuple[str, ...]:
+    """Person names of a byline: "By A and B", "A, B and C", "ORG's A examines ...".
+
+    Roles, site names and handles are dropped; an unparseable line gives ().
+    """
+    possessive = _POSSESSIVE.search(text)
+    if possessive is not None and is_person_name(possessive.group("name")):
+        return (clean_name(possessive.group("name")),)
+    line = _AUTHOR_PREFIX.sub("", _BY_PREFIX.sub("", text))
+    found_date = find_date(line)
+    if found_date is not None:
+        line = line[: found_date[1]]
+    line = re.split(
+        r"\s[|•·/]\s|\s[-–—]\s|\s@|\bon\s*$|\bupdated\b|\bpublished\b", line, maxsplit=1
+    )[0]
+    parts = re.split(r"\s*(?:,|;|&|\band\b|\bund\b|\bet\b|\by\b|\be\b)\s*", line)
+    names = [clean_name(part) for part in parts if part.strip()]
+    if not names or not all(is_person_name(name) for name in names):
+        return ()
+    return tuple(dict.fromkeys(names))
+
+
+def possessive_source(text: str) -> str | None:
+    """The organisation of a possessive byline ("ORG's Jane Doe examines" gives "ORG")."""
+    match = _POSSESSIVE.search(text)
+    if match is None or not is_person_name(match.group("name")):
+        return None
+    return fold_caps(match.group("org"))
+
+
+def fold_caps(text: str) -> str:
+    """Title-case all-capital words longer than four letters, keeping short acronyms."""
+    return " ".join(
+        word.capitalize() if word.isupper() and len(word) > 4 else word for word in text.split()
+    )
+
+
+def split_title(text: str) -> tuple[str, str | None]:
+    """Split "Headline | Site" (or " - Site") into (headline, site); (text, None) when no suffix."""
+    line = " ".join(text.split())
+    for separator in _TITLE_SEPARATORS:
+        if separator in line:
+            head, _, tail = line.rpartition(separator)
+            if 0 < len(tail.split()) <= 5 and len(head.split()) >= len(tail.split()):
+                return head.strip(), tail.strip()
+    return line, None
+
+
+def segment_topics(text: str, labels: Iterable[str] = ()) -> tuple[str, ...]:
+    """Split a run-together or delimited topic list into topic names.
+
+    Delimited lists ("A, B | C") split on the delimiters. Run-together ones ("IranIraqIslamic
+    State") are segmented at lower-to-upper case joins, keeping any of the page's own ``labels``
+    (menu items) whole even when they contain such a join.
+    """
+    text = " ".join(text.split()).strip(" :")
+    if re.search(r"[,|;•·]", text):
+        return tuple(part.strip() for part in re.split(r"\s*[,|;•·]\s*", text) if part.strip())
+    known = {label.strip() for label in labels if label.strip()}
+    cuts = {0, len(text)}
+    cuts.update(m.start() for m in re.finditer(r"(?<=[a-z0-9)])(?=[A-Z])", text))
+    # best[i] = (unknown segments, segments) for the cheapest split of text[:i]
+    best: dict[int, tuple[int, int, tuple[str, ...]]] = {0: (0, 0, ())}
+    for end in range(1, len(text) + 1):
+        choices = []
+        for start, (unknown, count, parts) in best.items():
+            piece = text[start:end].strip()
+            if not piece:
+                continue
+            if piece in known:
+                choices.append((unknown, count + 1, (*parts, piece)))
+            elif end in cuts and start in cuts and not any(start < c < end for c in cuts):
+                choices.append((unknown + 1, count + 1, (*parts, piece)))
+        if choices:
+            best[end] = min(choices, key=lambda choice: (choice[0], choice[1]))
+    if len(text) not in best:
+        return (text,) if text else ()
+    return best[len(text)][2]

@@ -1,0 +1,211 @@
+"""Cleaning text dumps: the seeds' exact body and metadata, and one synthetic page per rule."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from corpusearch.dumps import extract_dump, site_boilerplate
+from corpusearch.extraction import Extraction
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+INSS = SEEDS / "000_8bf490cc8fc391d2.txt"
+FRANCE24 = SEEDS / "003_f505fbb7fe865b80.txt"
+
+JUNK_IN_SEEDS = [
+    "Cognitive Warfare",
+    "Page not found",
+    "does not exist",
+    "bool(false)",
+    "Shutterstock",
+    "Related Publications",
+    "Stay up to date",
+    "The opinions expressed",
+    "Members of Iraq's elite",
+    "Regis Duvignau",
+    "Skip to main content",
+    "Publication Series",
+    "Nuclear Talks",
+    "Photo:",
+]
+
+
+def _extract(path: Path) -> Extraction:
+    return extract_dump(path.read_text(encoding="utf-8"))
+
+
+def _paragraph(body: str, words: int = 40) -> str:
+    return " ".join([body] * (words // len(body.split()) + 1)) + "."
+
+
+def test_inss_seed_body_boundaries() -> None:
+    extraction = _extract(INSS)
+    texts = [block.text for block in extraction.blocks]
+    assert texts[0].startswith("Supported by the US-led coalition, Iraqi security forces")
+    assert texts[1].startswith("After eight months of fighting by US-backed Iraqi forces")
+    assert texts[-1].startswith("In conclusion, the liberation of Mosul")
+    assert texts[-1].endswith("Islamic State activity in Iraq and its surrounding regions.")
+    assert len(texts) == 10
+    assert not any(block.heading for block in extraction.blocks)
+
+
+def test_france24_seed_body_boundaries_and_headings() -> None:
+    extraction = _extract(FRANCE24)
+    texts = [block.text for block in extraction.blocks]
+    assert texts[0].startswith("Mosul, Iraq’s second-largest city, could fall")
+    assert texts[0].endswith("examines some of them.")
+    assert texts[1].startswith("The battle for Mosul is in its early stages")
+    assert texts[-1].endswith("it’s never too early to chalk up a day-after plan.")
+    headings = [block.text for block in extraction.blocks if block.heading]
+    assert "Who are these Shiite groups ?" in headings
+    assert "What are the challenges they pose ?" in headings
+    assert all(len(heading.split()) <= 15 for heading in headings)
+    assert len(texts) - len(headings) == 23
+
+
+@pytest.mark.parametrize("path", [INSS, FRANCE24], ids=["inss", "france24"])
+def test_seed_body_has_no_junk(path: Path) -> None:
+    body = _extract(path).body
+    for junk in JUNK_IN_SEEDS:
+        assert junk not in body
+
+
+def test_inss_seed_metadata() -> None:
+    extraction = _extract(INSS)
+    assert extraction.title == "Iraq on the Day after the Liberation of Mosul"
+    assert extraction.source == "INSS"
+    assert extraction.authors == ("Eldad Shavit", "Joshua Schwartz")
+    assert extraction.date == "2017-07-06"
+    assert extraction.series == "INSS Insight No. 949"
+    assert extraction.topics == (
+        "Iran",
+        "Iraq and the Iraqi Shiite Militias",
+        "Islamic State",
+        "Israel-United States Relations",
+    )
+    assert extraction.language == "en"
+
+
+def test_france24_seed_metadata() -> None:
+    extraction = _extract(FRANCE24)
+    assert extraction.title == "The difficulty of drafting a ‘day after’ plan for Iraq's Mosul"
+    assert extraction.authors == ("Leela Jacinto",)
+    assert extraction.source == "France 24"
+    assert extraction.date is None
+    assert extraction.series is None
+
+
+def _page(*parts: str) -> str:
+    return "\n\n".join(parts) + "\n"
+
+
+MENU = "  • Home\n  • World\n  • Business\n  • Sport\n  • Contact"
+P1 = _paragraph("The council voted on Tuesday to extend the river clean-up programme for a year")
+P2 = _paragraph("Residents said the water had become noticeably clearer since the work began")
+P3 = _paragraph("Officials expect the final report to be published before the end of winter")
+
+
+def test_menus_before_and_after_the_body_are_dropped() -> None:
+    text = _page(MENU, "River clean-up extended | Daily Gazette", P1, P2, P3, MENU)
+    extraction = extract_dump(text)
+    assert [block.text for block in extraction.blocks] == [P1, P2, P3]
+
+
+def test_teasers_after_a_related_marker_are_dropped() -> None:
+    teaser = _paragraph("A different story about a new bridge opening downtown next spring")
+    text = _page("Headline here | Site", P1, P2, "Related Articles", teaser, teaser)
+    assert [block.text for block in extract_dump(text).blocks] == [P1, P2]
+
+
+def test_comment_section_is_dropped() -> None:
+    comment = _paragraph("I completely disagree with this decision and the council should know it")
+    text = _page("Headline", P1, P2, "3 Comments", "Jane Reader says:", comment, "Reply")
+    assert [block.text for block in extract_dump(text).blocks] == [P1, P2]
+
+
+def test_error_tail_is_dropped() -> None:
+    text = _page(P1, P2, "Page not found", "The content you requested does not exist anymore.")
+    assert [block.text for block in extract_dump(text).blocks] == [P1, P2]
+
+
+@pytest.mark.parametrize(
+    "caption",
+    [
+        "Photo: Jane Doe",
+        "Jane Doe, AFP | Workers clean the river bank on the east side of the city on Monday.",
+        "Workers clean the river bank on Monday. (Photo by Jane Doe/Getty Images)",
+        "Shutterstock",
+    ],
+)
+def test_captions_and_credits_are_not_body(caption: str) -> None:
+    text = _page("Headline", caption, P1, caption, P2, P3)
+    assert [block.text for block in extract_dump(text).blocks] == [P1, P2, P3]
+
+
+def test_short_lines_inside_the_body_become_headings() -> None:
+    text = _page("Headline", P1, "What happens next?", P2, "The road ahead", P3)
+    blocks = extract_dump(text).blocks
+    assert [(block.text, block.heading) for block in blocks] == [
+        (P1, False),
+        ("What happens next?", True),
+        (P2, False),
+        ("The road ahead", True),
+        (P3, False),
+    ]
+
+
+def test_share_and_advertisement_lines_are_dropped() -> None:
+    text = _page("Headline", P1, "Advertisement", P2, "Share", P3)
+    assert [block.text for block in extract_dump(text).blocks] == [P1, P2, P3]
+
+
+def test_byline_and_date_lines_give_metadata() -> None:
+    text = _page(
+        MENU,
+        "River clean-up extended for another year",
+        "By Jane Doe and John Smith",
+        "March 3, 2021",
+        P1,
+        P2,
+    )
+    extraction = extract_dump(text)
+    assert extraction.title == "River clean-up extended for another year"
+    assert extraction.authors == ("Jane Doe", "John Smith")
+    assert extraction.date == "2021-03-03"
+    assert [block.text for block in extraction.blocks] == [P1, P2]
+
+
+def test_title_suffix_gives_the_source() -> None:
+    extraction = extract_dump(_page("River clean-up extended | Daily Gazette", P1, P2))
+    assert extraction.title == "River clean-up extended"
+    assert extraction.source == "Daily Gazette"
+
+
+def test_dates_in_captions_and_body_are_not_the_publication_date() -> None:
+    caption = "Jane Doe, AFP | The mayor speaks in the city hall on October 20, 2016."
+    body = _paragraph("The first phase was completed on May 5, 2015 after long delays")
+    extraction = extract_dump(_page("Headline of the story", caption, body, P1))
+    assert extraction.date is None
+
+
+def test_topics_line_is_split_against_menu_labels() -> None:
+    menu = "  • Water Policy\n  • Local Government\n  • YouTube Channels"
+    text = _page(menu, "Headline | Site", P1, P2, "TopicsWater PolicyYouTube ChannelsFloods")
+    assert extract_dump(text).topics == ("Water Policy", "YouTube Channels", "Floods")
+
+
+def test_repeated_lines_across_pages_are_boilerplate() -> None:
+    footer = "Daily Gazette is published by a local cooperative of reporters and friends."
+    pages = [_page(f"Story {n}", P1, P2, footer) for n in range(4)]
+    boilerplate = site_boilerplate(pages)
+    assert footer in boilerplate
+    assert P1 in boilerplate  # identical bodies repeat too; real pages differ
+    assert site_boilerplate(pages[:1]) == frozenset()
+    cleaned = extract_dump(_page("Story", P3, footer), boilerplate=frozenset({footer}))
+    assert [block.text for block in cleaned.blocks] == [P3]
+
+
+def test_empty_dump_gives_no_blocks() -> None:
+    assert extract_dump("").blocks == ()
+    assert extract_dump("\n\n  • Home\n").blocks == ()

@@ -1,0 +1,163 @@
+"""Searching the seed index: ranking, snippets, filters, paging, query syntax."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from corpusearch import BadDateError, Corpus, QueryError, UnknownFieldError
+from corpusearch.search import snippet
+
+
+def test_best_paragraph_first_with_highlighted_snippet(corpus: Corpus) -> None:
+    result = corpus.search("Muqtada al-Sadr")
+    top = result.hits[0]
+    assert "Muqtada al-Sadr" in top.text
+    assert "<mark>Muqtada</mark>" in top.snippet and "<mark>Sadr</mark>" in top.snippet
+    assert top.source and top.title and top.id == f"{top.article}-{top.position}"
+    assert [h.score for h in result.hits] == sorted((h.score for h in result.hits), reverse=True)
+
+
+def test_or_semantics_with_all_terms_first(corpus: Corpus) -> None:
+    result = corpus.search("Khazali kidnapped British national")
+    assert result.total > 1  # paragraphs with only some of the words still match
+    assert "kidnapped" in result.hits[0].text and "British" in result.hits[0].text
+
+
+def test_stemmed_forms_are_highlighted(corpus: Corpus) -> None:
+    hit = corpus.search("liberate")
+    marked = {s.split("</mark>")[0].lower() for s in hit.hits[0].snippet.split("<mark>")[1:]}
+    assert marked & {"liberation", "liberating", "liberated"}
+
+
+def test_phrase_matches_only_adjacent_words(corpus: Corpus) -> None:
+    result = corpus.search('"League of the Righteous"')
+    assert result.total == 1
+    assert "Asaib Ahl al-Haq" in result.hits[0].text
+
+
+def test_not_excludes(corpus: Corpus) -> None:
+    with_iran = corpus.search("Mosul")
+    without = corpus.search("Mosul NOT Iran")
+    assert 0 < without.total < with_iran.total
+    assert all(not re.search(r"\bIran\b", hit.text) for hit in without.hits)
+
+
+def test_and_requires_both(corpus: Corpus) -> None:
+    result = corpus.search("Khazali AND Maliki")
+    assert result.total == 1
+
+
+def test_field_query(corpus: Corpus) -> None:
+    result = corpus.search("author:Jacinto Sadr")
+    assert result.hits and all(hit.source == "France 24" for hit in result.hits[:1])
+    assert corpus.search("section:shiite groups").hits[0].section == "Who are these Shiite groups ?"
+
+
+@pytest.mark.parametrize(
+    ("filters", "source"),
+    [
+        ({"author": "Eldad Shavit"}, "INSS"),
+        ({"author": "shavit"}, "INSS"),
+        ({"topic": "Islamic State"}, "INSS"),
+        ({"source": "France 24"}, "France 24"),
+        ({"since": "2017"}, "INSS"),
+        ({"since": "2017-07-06", "until": "2017-07-06"}, "INSS"),
+    ],
+)
+def test_filters(corpus: Corpus, filters: dict[str, str], source: str) -> None:
+    result = corpus.search("Iraq", **filters)
+    assert result.total > 0
+    assert {hit.source for hit in result.hits} == {source}
+
+
+def test_filters_exclude_everything_when_nothing_fits(corpus: Corpus) -> None:
+    assert corpus.search("Iraq", until="2016-12-31").total == 0
+    assert corpus.search("Iraq", author="Nobody Known").total == 0
+
+
+def test_paging_walks_through_all_hits(corpus: Corpus) -> None:
+    first = corpus.search("Iraq", limit=5)
+    second = corpus.search("Iraq", limit=5, page=2)
+    assert first.total == second.total > 10
+    assert not {h.id for h in first.hits} & {h.id for h in second.hits}
+    beyond = corpus.search("Iraq", limit=5, page=100)
+    assert beyond.hits == () and beyond.total == first.total
+
+
+def test_sort_by_date_puts_dated_articles_first(corpus: Corpus) -> None:
+    result = corpus.search("Iraq", sort="date", limit=50)
+    dates = [hit.date for hit in result.hits]
+    assert dates[0] == "2017-07-06"
+    assert dates.index(None) > dates.index("2017-07-06")
+
+
+@pytest.mark.parametrize(
+    "query",
+    ['"day after', "(Mosul", "Mosul)", "((Sadr OR Maliki)", 'Sadr "', "AND", "NOT", "(", '"'],
+)
+def test_malformed_queries_still_search(corpus: Corpus, query: str) -> None:
+    corpus.search(query)  # no exception
+    if any(c.isalpha() for c in query.replace("AND", "").replace("NOT", "")):
+        assert corpus.search(query).total > 0
+
+
+@pytest.mark.parametrize(
+    ("query", "error"),
+    [
+        ("nosuchfield:Mosul", UnknownFieldError),
+        ("", QueryError),
+        ("   ", QueryError),
+        ("*", QueryError),
+        ("*osul", QueryError),
+        ("x" * 600, QueryError),
+        ("(" * 100 + "Mosul" + ")" * 100, QueryError),
+    ],
+)
+def test_bad_queries_raise_query_errors(
+    corpus: Corpus, query: str, error: type[Exception]
+) -> None:
+    with pytest.raises(error):
+        corpus.search(query)
+
+
+@pytest.mark.parametrize("bad", ["yesterday", "2017-13-01", "2017-02-30", "17-01-01"])
+def test_bad_dates_raise(corpus: Corpus, bad: str) -> None:
+    with pytest.raises(BadDateError):
+        corpus.search("Iraq", since=bad)
+
+
+def test_since_after_until_is_an_error(corpus: Corpus) -> None:
+    with pytest.raises(BadDateError):
+        corpus.search("Iraq", since="2018", until="2017")
+
+
+def test_urls_are_not_mistaken_for_fields(corpus: Corpus) -> None:
+    corpus.search("http://example.com/mosul")
+
+
+def test_spelling_suggestion_from_the_index_vocabulary(corpus: Corpus) -> None:
+    assert corpus.search("Hezbolah").suggestion == "hezbollah"
+    assert corpus.search("Hezbollah").suggestion is None
+
+
+def test_snippet_escapes_html_and_marks_terms() -> None:
+    text = 'A <script>alert("x")</script> mention of Mosul & more.'
+    result = snippet(text, frozenset({"mosul"}))
+    assert "<script>" not in result and "&lt;script&gt;" in result
+    assert "<mark>Mosul</mark>" in result and "&amp;" in result
+
+
+def test_snippet_picks_the_best_sentence_of_a_long_paragraph() -> None:
+    filler = "Nothing to see in this sentence at all. " * 20
+    text = filler + "Here Mosul and Baghdad meet. " + filler
+    result = snippet(text, frozenset({"mosul", "baghdad"}))
+    assert result.startswith("…") and result.endswith("…")
+    assert "<mark>Mosul</mark> and <mark>Baghdad</mark>" in result
+    assert len(result) < 400
+
+
+def test_highlight_marks_the_whole_text(corpus: Corpus) -> None:
+    marked = corpus.highlight("The liberation of Mosul <b>", "liberated")
+    assert marked == "The <mark>liberation</mark> of Mosul &lt;b&gt;"

@@ -1,0 +1,310 @@
+"""The web form through Flask's test client: routes, escaping, the Host check and the limits."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import socket
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from corpusearch.article import Article, Paragraph
+from corpusearch.corpus import Corpus
+from corpusearch.errors import CorpusearchError
+from corpusearch.web import create_app, make_server
+from corpusearch.web_support import safe_snippet
+
+SCRIPT = "<script>alert(1)</script>"
+IMG = "<img src=x onerror=alert(1)>"
+EVIL_QUERY = '"><script>alert(1)</script>'
+
+
+def evil_article(article_id: str = "evil", word: str = "payload") -> Article:
+    """An article whose text and metadata try to inject markup."""
+    return Article(
+        id=article_id,
+        path=f"/nowhere/{article_id}.txt",
+        title='Quotes " and <b>tags</b> in a title',
+        paragraphs=(
+            Paragraph(1, "<i>Section</i>", f"A {word} paragraph: {SCRIPT} then more words."),
+            Paragraph(2, None, f"Another {word} paragraph with {IMG} inside it."),
+            Paragraph(3, None, f'The {word} closes an attribute: "><svg onload=alert(1)>'),
+        ),
+        authors=("Mallory <b>Bold</b>",),
+        date="2020-02-02",
+        topics=("<u>Topic</u>",),
+        source="Evil & Co",
+        url="javascript:alert(1)",
+    )
+
+
+# TEMPORARY until tests/conftest.py provides them.
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+
+
+@pytest.fixture(scope="session")
+def seed_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    index = tmp_path_factory.mktemp("seed-index")
+    Corpus(index).index([SEEDS])
+    return index
+
+
+@pytest.fixture
+def app(seed_index: Path) -> Flask:
+    return create_app({"INDEX": str(seed_index), "TESTING": True})
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture(scope="module")
+def evil_client(tmp_path_factory: pytest.TempPathFactory) -> FlaskClient:
+    index = tmp_path_factory.mktemp("evil-index")
+    Corpus(index).add([evil_article()])
+    return create_app({"INDEX": str(index), "TESTING": True}).test_client()
+
+
+def first_article(app: Flask) -> Any:
+    return Corpus(app.config["INDEX"]).articles()[0]
+
+
+# --- the form and its results -------------------------------------------------------------
+
+
+def test_home_page_is_a_plain_get_form_with_labelled_filters(client: FlaskClient) -> None:
+    page = client.get("/")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert '<form class="search" action="/" method="get"' in html
+    for name in ("q", "f-author", "f-topic", "f-source", "f-since", "f-until", "f-sort"):
+        assert f'for="{name}"' in html and f'id="{name}"' in html
+    assert "<option>Leela Jacinto</option>" in html  # choices come from the index
+    assert "<script" not in html  # the form needs no JavaScript
+
+
+def test_search_shows_cards_with_highlighted_snippets_and_links_in_context(
+    client: FlaskClient,
+) -> None:
+    html = client.get("/?q=militias").get_data(as_text=True)
+    assert 'class="card"' in html
+    assert "<mark>" in html
+    assert "Eldad Shavit" in html
+    assert 'href="/article/' in html and "?q=militias#p" in html
+
+
+def test_misspelled_query_offers_did_you_mean(client: FlaskClient) -> None:
+    html = client.get("/?q=hezbolah").get_data(as_text=True)
+    assert 'Did you mean <a href="/?q=hezbollah">hezbollah</a>?' in html
+
+
+def test_author_filter_and_facet_links_narrow_the_results(client: FlaskClient) -> None:
+    every = client.get("/api/search?q=iraq&limit=100").get_json()
+    narrowed = client.get("/api/search?q=iraq&author=Leela+Jacinto&limit=100").get_json()
+    assert 0 < narrowed["total"] < every["total"]
+    assert all("Leela Jacinto" in hit["authors"] for hit in narrowed["hits"])
+    html = client.get("/?q=iraq").get_data(as_text=True)
+    assert 'href="/?q=iraq&amp;author=Leela+Jacinto"' in html
+    chip = client.get("/?q=iraq&author=Leela+Jacinto").get_data(as_text=True)
+    assert 'aria-label="Remove filter author: Leela Jacinto"' in chip
+
+
+def test_pagination_moves_through_the_results(client: FlaskClient) -> None:
+    first = client.get("/api/search?q=iraq").get_json()
+    assert first["total"] > 10
+    second = client.get("/api/search?q=iraq&page=2").get_json()
+    assert {h["id"] for h in first["hits"]}.isdisjoint(h["id"] for h in second["hits"])
+    html = client.get("/?q=iraq").get_data(as_text=True)
+    assert 'rel="next" href="/?q=iraq&amp;page=2"' in html
+    assert 'aria-current="page">2<' in client.get("/?q=iraq&page=2").get_data(as_text=True)
+
+
+def test_sort_by_date_puts_newest_first(client: FlaskClient) -> None:
+    hits = client.get("/api/search?q=iraq&sort=date&limit=100").get_json()["hits"]
+    dates = [hit["date"] for hit in hits if hit["date"]]
+    assert dates == sorted(dates, reverse=True)
+
+
+def test_bad_date_is_a_friendly_400(client: FlaskClient) -> None:
+    page = client.get("/?q=iraq&since=yesterday")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 400
+    assert 'role="alert"' in html and "Traceback" not in html
+
+
+# --- article view ---------------------------------------------------------------------------
+
+
+def test_article_view_numbers_paragraphs_and_highlights_the_query(
+    app: Flask, client: FlaskClient
+) -> None:
+    summary = first_article(app)
+    html = client.get(f"/article/{summary.id}?q=iraq&author=x").get_data(as_text=True)
+    for position in range(1, summary.paragraphs + 1):
+        assert f'id="p{position}"' in html
+    assert "<mark>" in html
+    assert 'href="/?q=iraq&amp;author=x">← Back to results' in html
+    plain = client.get(f"/article/{summary.id}").get_data(as_text=True)
+    assert "<mark>" not in plain
+
+
+@pytest.mark.parametrize("article_id", ["nope", "..%2F..%2Fetc%2Fpasswd", "a b", "%00"])
+def test_unknown_articles_are_friendly_404s(client: FlaskClient, article_id: str) -> None:
+    page = client.get(f"/article/{article_id}")
+    assert page.status_code == 404
+    assert "Back to search" in page.get_data(as_text=True)
+
+
+def test_no_url_reaches_the_file_system(client: FlaskClient) -> None:
+    for url in ("/static/../web.py", "/static/%2e%2e/web.py", "/../pyproject.toml", "/etc/passwd"):
+        assert client.get(url).status_code == 404
+
+
+# --- JSON API and export ----------------------------------------------------------------------
+
+
+def test_api_returns_the_library_json(app: Flask, client: FlaskClient) -> None:
+    corpus = Corpus(app.config["INDEX"])
+    got = client.get("/api/search?q=mosul&author=Eldad+Shavit&limit=5").get_json()
+    assert got == json.loads(
+        json.dumps(corpus.search("mosul", author="Eldad Shavit", limit=5).to_json())
+    )
+    assert client.get("/api/articles").get_json() == [a.to_json() for a in corpus.articles()]
+    summary = corpus.articles()[0]
+    assert client.get(f"/api/article/{summary.id}").get_json() == json.loads(
+        json.dumps(corpus.article(summary.id).to_json())
+    )
+    missing = client.get("/api/article/nope")
+    assert missing.status_code == 404 and "error" in missing.get_json()
+    assert client.get("/api/search?q=foo:bar").status_code == 400
+
+
+def test_csv_export_has_a_citation_per_hit(client: FlaskClient) -> None:
+    response = client.get("/export.csv?q=mosul")
+    assert response.mimetype == "text/csv"
+    assert 'filename="corpusearch-mosul.csv"' in response.headers["Content-Disposition"]
+    rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
+    total = client.get("/api/search?q=mosul").get_json()["total"]
+    assert len(rows) == total
+    first = rows[0]
+    assert first["paragraph"].isdigit() and first["title"] in first["citation"]
+    assert f"para. {first['paragraph']}" in first["citation"]
+
+
+def test_json_export_has_a_citation_per_hit(client: FlaskClient) -> None:
+    data = json.loads(client.get("/export.json?q=mosul&author=Eldad+Shavit").get_data())
+    assert data["filters"] == {"author": "Eldad Shavit"}
+    assert data["hits"] and all("Eldad Shavit" in hit["citation"] for hit in data["hits"])
+
+
+# --- safety -----------------------------------------------------------------------------------
+
+
+def test_corpus_text_and_metadata_are_escaped(evil_client: FlaskClient) -> None:
+    pages = [evil_client.get("/?q=payload").get_data(as_text=True)]
+    pages.append(evil_client.get("/article/evil?q=payload").get_data(as_text=True))
+    pages.append(evil_client.get("/article/evil").get_data(as_text=True))
+    for html in pages:
+        assert "<mark>payload</mark>" in html or "payload" in html
+        for bad in (SCRIPT, IMG, "<svg", "<b>", "<i>", "<u>", 'href="javascript:'):
+            assert bad not in html
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "Evil &amp; Co" in pages[0]
+
+
+def test_the_query_is_escaped_everywhere(client: FlaskClient) -> None:
+    for url in ("/", "/article/x", "/api/search"):
+        html = client.get(url, query_string={"q": EVIL_QUERY}).get_data(as_text=True)
+        assert "<script>alert(1)" not in html
+    api = client.get("/api/search", query_string={"q": EVIL_QUERY}).get_json()
+    assert api["query"] == EVIL_QUERY  # the JSON holds the query as typed, escaped as \u003c
+    html = client.get("/", query_string={"q": EVIL_QUERY}).get_data(as_text=True)
+    assert 'value="&#34;&gt;&lt;script&gt;alert(1)&lt;/script&gt;"' in html
+
+
+def test_security_headers_on_every_response(client: FlaskClient) -> None:
+    for url in ("/", "/?q=iraq", "/nope", "/api/articles", "/static/style.css"):
+        headers = client.get(url).headers
+        assert "script-src" not in headers["Content-Security-Policy"]  # falls back to 'none'
+        assert "default-src 'none'" in headers["Content-Security-Policy"]
+        assert headers["X-Content-Type-Options"] == "nosniff"
+
+
+@pytest.mark.parametrize(
+    "host", ["localhost", "localhost:8765", "127.0.0.1:8765", "[::1]:8765", "LOCALHOST"]
+)
+def test_loopback_host_headers_are_served(client: FlaskClient, host: str) -> None:
+    assert client.get("/", headers={"Host": host}).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "host", ["evil.example", "evil.example:8765", "127.0.0.1.evil.example", "192.168.1.5", ""]
+)
+def test_foreign_host_headers_get_400(client: FlaskClient, host: str) -> None:
+    page = client.get("/?q=iraq", headers={"Host": host})
+    assert page.status_code == 400
+    assert "Traceback" not in page.get_data(as_text=True)
+
+
+def test_the_bound_host_is_allowed(seed_index: Path) -> None:
+    app = create_app({"INDEX": str(seed_index), "TESTING": True, "HOST": "192.168.1.5"})
+    assert app.test_client().get("/", headers={"Host": "192.168.1.5:8765"}).status_code == 200
+
+
+def test_long_queries_and_large_requests_get_413(client: FlaskClient) -> None:
+    assert client.get("/", query_string={"q": "a" * 500}).status_code == 200
+    assert client.get("/", query_string={"q": "a" * 501}).status_code == 413
+    assert client.get("/api/search", query_string={"q": "a" * 501}).status_code == 413
+    assert client.get("/", query_string={"author": "x" * 5000}).status_code == 413
+    assert client.get("/", data=b"x" * 20_000).status_code == 413
+    assert client.post("/", data={"q": "iraq"}).status_code == 405
+
+
+def test_missing_index_is_a_friendly_page(tmp_path: Path) -> None:
+    client = create_app({"INDEX": str(tmp_path / "none"), "TESTING": True}).test_client()
+    page = client.get("/?q=iraq")
+    assert page.status_code == 503
+    assert "corpusearch index" in page.get_data(as_text=True)
+
+
+def test_a_reindexed_corpus_is_picked_up_without_restart(tmp_path: Path) -> None:
+    Corpus(tmp_path).add([evil_article("one", "alpha")])
+    client = create_app({"INDEX": str(tmp_path), "TESTING": True}).test_client()
+    assert client.get("/api/search?q=omega").get_json()["total"] == 0
+    assert client.get("/api/search?q=omega").get_json()["total"] == 0  # now cached
+    Corpus(tmp_path).add([evil_article("two", "omega")])
+    assert client.get("/api/search?q=omega").get_json()["total"] == 3
+
+
+def test_safe_snippet_keeps_only_mark_tags() -> None:
+    assert safe_snippet('<mark>a</mark> "b" &lt;i&gt;') == "<mark>a</mark> &quot;b&quot; &lt;i&gt;"
+    assert (
+        safe_snippet("<script>x</script><mark>y") == "&lt;script&gt;x&lt;/script&gt;<mark>y</mark>"
+    )
+    assert safe_snippet("</mark><img src=x>") == "&lt;img src=x&gt;"
+
+
+def test_server_refuses_a_port_in_use_with_one_line(app: Flask) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        with pytest.raises(CorpusearchError, match=f"Cannot listen on 127.0.0.1:{port}"):
+            make_server(app, "127.0.0.1", port)
+
+
+def test_server_keeps_its_own_limits_not_waitress_defaults(app: Flask) -> None:
+    server = make_server(app, "127.0.0.1", 0)
+    try:
+        assert server.adj.host == "127.0.0.1"
+        assert server.adj.max_request_body_size == app.config["MAX_CONTENT_LENGTH"]
+        assert server.adj.max_request_header_size <= 64 * 1024
+        assert server.adj.expose_tracebacks is False
+    finally:
+        server.close()
