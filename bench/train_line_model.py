@@ -21,11 +21,18 @@ import numpy as np
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "src"))
 
-from corpusearch.dumps_lines import parse_lines  # noqa: E402
-from corpusearch.dumps_model import FEATURES, LineModel, line_features  # noqa: E402
+from corpusearch.dumps_lines import Line, parse_lines  # noqa: E402
+from corpusearch.dumps_model import (  # noqa: E402
+    CONTEXT_FEATURES,
+    FEATURES,
+    LineModel,
+    StackedModel,
+    context_features,
+    line_features,
+)
 
 _TOKEN = re.compile(r"\w+")
-Page = tuple[list[list[float]], list[int]]
+Page = tuple[list[Line], list[list[float]], list[int]]
 
 
 def line_labels(text: str, body: str) -> list[int]:
@@ -56,16 +63,29 @@ def load_pages(data: Path, ids: Sequence[str] | None = None) -> dict[str, Page]:
         if not path.exists():
             continue
         text = path.read_text(encoding="utf-8")
-        rows = line_features(parse_lines(text), frozenset())
-        pages[page] = (rows, line_labels(text, truth[page]["articleBody"]))
+        lines = parse_lines(text)
+        rows = line_features(lines, frozenset())
+        pages[page] = (lines, rows, line_labels(text, truth[page]["articleBody"]))
     return pages
 
 
-def train(pages: Sequence[Page], l2: float = 1.0, steps: int = 400) -> LineModel:
-    """Fit weighted logistic regression (words-weighted, so long lines count more) by Newton steps."""
+def train(pages: Sequence[Page], folds: int = 5) -> StackedModel:
+    """Fit both stages; the second learns from out-of-fold first-stage probabilities."""
+    first = fit([(rows, labels) for _, rows, labels in pages])
+    stacked: list[tuple[list[list[float]], list[int]]] = []
+    for fold in range(folds):
+        inner = fit([(r, y) for i, (_, r, y) in enumerate(pages) if i % folds != fold])
+        for lines, rows, labels in pages[fold::folds]:
+            context = context_features(lines, inner.probabilities(rows))
+            stacked.append(([a + b for a, b in zip(rows, context, strict=True)], labels))
+    return StackedModel(first, fit(stacked))
+
+
+def fit(pages: Sequence[tuple[list[list[float]], list[int]]], l2: float = 1.0) -> LineModel:
+    """Logistic regression by Newton steps, each line weighted by sqrt(words + 1)."""
     x = np.array([row for rows, _ in pages for row in rows], dtype=float)
     y = np.array([label for _, labels in pages for label in labels], dtype=float)
-    weight = np.sqrt(1.0 + np.exp(x[:, 0]) - 1.0)  # sqrt(words + 1)
+    weight = np.sqrt(np.exp(x[:, 0]))  # feature 0 is log1p(words)
     mean = x.mean(axis=0)
     scale = x.std(axis=0)
     scale[scale == 0] = 1.0
@@ -73,7 +93,7 @@ def train(pages: Sequence[Page], l2: float = 1.0, steps: int = 400) -> LineModel
     beta = np.zeros(z.shape[1])
     penalty = np.full(z.shape[1], l2)
     penalty[-1] = 0.0
-    for _ in range(min(steps, 50)):
+    for _ in range(50):
         p = 1.0 / (1.0 + np.exp(-np.clip(z @ beta, -30, 30)))
         gradient = z.T @ (weight * (p - y)) + penalty * beta
         hessian = (z * (weight * p * (1 - p))[:, None]).T @ z + np.diag(penalty + 1e-9)
@@ -95,9 +115,12 @@ def main(argv: Sequence[str] | None = None) -> None:
     model = train(list(pages.values()))
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(model.to_json(), indent=1) + "\n", encoding="utf-8")
-    lines = sum(len(labels) for _, labels in pages.values())
-    print(f"trained on {len(pages)} pages, {lines} lines, {len(FEATURES)} features -> {args.out}")
-    for name, weight in sorted(zip(FEATURES, model.weights, strict=True), key=lambda t: -abs(t[1])):
+    lines = sum(len(labels) for _, _, labels in pages.values())
+    print(f"trained on {len(pages)} pages, {lines} lines -> {args.out}")
+    names = FEATURES + CONTEXT_FEATURES
+    weights = sorted(zip(names, model.second.weights, strict=True), key=lambda t: -abs(t[1]))
+    print("strongest second-stage weights:")
+    for name, weight in weights[:12]:
         print(f"  {weight:+.3f}  {name}")
 
 

@@ -14,7 +14,6 @@ from corpusearch import Corpus
 from seedpaths import SEEDS
 
 
-
 @pytest.fixture(scope="session")
 def seed_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A real index of the seeds; treat it as read-only."""

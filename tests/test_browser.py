@@ -7,7 +7,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from corpusearch.article import Article, Paragraph
@@ -77,6 +76,7 @@ DIALOGS: list[str] = []
 def page(browser: Browser) -> Iterator[Page]:
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
+    page.set_default_timeout(10_000)
     DIALOGS.clear()
     page.on("dialog", lambda dialog: (DIALOGS.append(dialog.message), dialog.dismiss()))
     yield page

@@ -115,9 +115,7 @@ def test_malformed_queries_still_search(corpus: Corpus, query: str) -> None:
         ("(" * 100 + "Mosul" + ")" * 100, QueryError),
     ],
 )
-def test_bad_queries_raise_query_errors(
-    corpus: Corpus, query: str, error: type[Exception]
-) -> None:
+def test_bad_queries_raise_query_errors(corpus: Corpus, query: str, error: type[Exception]) -> None:
     with pytest.raises(error):
         corpus.search(query)
 

@@ -9,8 +9,11 @@ import pytest
 from corpusearch import Corpus
 from seedpaths import FRANCE24, INSS
 
-HEADINGS = {"What are some of the main challenges facing the post-conflict battle plan?",
-            "Who are these Shiite groups ?", "What are the challenges they pose ?"}
+HEADINGS = {
+    "What are some of the main challenges facing the post-conflict battle plan?",
+    "Who are these Shiite groups ?",
+    "What are the challenges they pose ?",
+}
 
 
 def body_lines(path: Path, first: str, last: str) -> list[str]:
@@ -40,9 +43,20 @@ def test_every_body_paragraph_is_indexed_in_order(
 
 @pytest.mark.parametrize(
     "boilerplate",
-    ["Cognitive Warfare", "Page not found", "bool", "Registration was successful",
-     "Haim Levanon", "reCAPTCHA", "Shutterstock", "Ronen Topelberg", "Skip to main content",
-     "opinions expressed", "Nuclear Talks", "Annual International Conference"],
+    [
+        "Cognitive Warfare",
+        "Page not found",
+        "bool",
+        "Registration was successful",
+        "Haim Levanon",
+        "reCAPTCHA",
+        "Shutterstock",
+        "Ronen Topelberg",
+        "Skip to main content",
+        "opinions expressed",
+        "Nuclear Talks",
+        "Annual International Conference",
+    ],
 )
 def test_boilerplate_is_not_searchable(corpus: Corpus, boilerplate: str) -> None:
     assert corpus.search(f'"{boilerplate}"').total == 0

@@ -78,7 +78,11 @@ def article_id(path: Path, root: Path | None = None) -> str:
     """A short id that stays the same across runs: a hash of the path, relative to ``root`` when under it."""
     resolved = path.resolve()
     base = (root or Path.cwd()).resolve()
-    key = resolved.relative_to(base).as_posix() if resolved.is_relative_to(base) else resolved.as_posix()
+    key = (
+        resolved.relative_to(base).as_posix()
+        if resolved.is_relative_to(base)
+        else resolved.as_posix()
+    )
     return hashlib.sha1(key.encode("utf-8")).hexdigest()[:12]
 
 

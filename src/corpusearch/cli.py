@@ -118,7 +118,7 @@ def _progress(quiet: bool) -> Iterator[Any]:
 @FORMAT
 @click.option("--no-color", is_flag=True, help="Plain text, no bold or colour.")
 @click.pass_context
-def search(ctx: click.Context, query: str, fmt: str, no_color: bool, **options: Any) -> None:
+def search(ctx: click.Context, /, query: str, fmt: str, no_color: bool, **options: Any) -> None:
     """Search paragraphs. Quoted "phrases", AND/OR/NOT and field:value (title, section, author,
     topic, source, year) work."""
     with reported():

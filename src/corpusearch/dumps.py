@@ -25,7 +25,7 @@ from corpusearch.dumps_lines import (
     is_teaser_marker,
     parse_lines,
 )
-from corpusearch.dumps_model import LineModel, densest_span, line_features, shipped_model
+from corpusearch.dumps_model import StackedModel, densest_span, shipped_model
 from corpusearch.extraction import Block, Extraction
 from corpusearch.metadata import (
     find_date,
@@ -39,14 +39,15 @@ from corpusearch.metadata import (
 )
 
 
-
 def _heuristic_body(lines: Sequence[Line], boilerplate: frozenset[str]) -> list[int]:
     start, end = densest_span(lines, boilerplate)
     return list(range(start, end))
 
 
-def _model_body(lines: Sequence[Line], boilerplate: frozenset[str], model: LineModel) -> list[int]:
-    probabilities = model.probabilities(line_features(lines, boilerplate))
+def _model_body(
+    lines: Sequence[Line], boilerplate: frozenset[str], model: StackedModel
+) -> list[int]:
+    probabilities = model.probabilities(lines, boilerplate)
     return [index for index, p in enumerate(probabilities) if p >= 0.5]
 
 
@@ -154,7 +155,7 @@ def extract_dump(text: str, *, boilerplate: frozenset[str] = frozenset()) -> Ext
 
 
 def extract_dump_with(
-    text: str, model: LineModel | None, *, boilerplate: frozenset[str] = frozenset()
+    text: str, model: StackedModel | None, *, boilerplate: frozenset[str] = frozenset()
 ) -> Extraction:
     """:func:`extract_dump` with a given line model (None: the densest-span rule alone)."""
     lines = parse_lines(text)

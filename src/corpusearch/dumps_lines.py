@@ -57,7 +57,7 @@ DISCLAIMER = re.compile(
     r"|\ball\s+rights\s+reserved\b|^©|^copyright\b",
     re.IGNORECASE,
 )
-SENTENCE_END = re.compile(r"[.!?…:;][\"'”’»)\]]*$")
+SENTENCE_END = re.compile(r"[.!?…:;。！？][\"'”’»)\]」』]*$")
 # Frequent function words of the languages the benchmark pages use most.
 STOPWORDS = frozenset(
     re.findall(
@@ -98,9 +98,17 @@ def parse_lines(text: str) -> list[Line]:
         clean = " ".join(BULLET.sub("", stripped).split())
         if not clean:
             continue
-        lines.append(Line(clean, bullet, group, previous_blank, len(clean.split())))
+        lines.append(Line(clean, bullet, group, previous_blank, _word_count(clean)))
         previous_blank = False
     return lines
+
+
+_WIDE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+
+
+def _word_count(text: str) -> int:
+    """Words, counting two CJK characters (written without spaces) as one word."""
+    return len(text.split()) + len(_WIDE.findall(text)) // 2
 
 
 def marker(text: str) -> str:

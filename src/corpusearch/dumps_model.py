@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from typing import Any
 
 from corpusearch.dumps_lines import (
     DISCLAIMER,
@@ -51,7 +52,7 @@ def densest_span(lines: Sequence[Line], boilerplate: frozenset[str]) -> tuple[in
             score = -20.0
         else:
             score = float(min(line.words, 80) - _THRESHOLD) - (4 if line.bullet else 0)
-            if line.bullet or not line.text[-1:] in ".!?\"”’)":
+            if line.bullet or line.text[-1:] not in '.!?"”’)':
                 score = min(score, 0.0) - 2
         total += score
         if total <= 0:
@@ -91,7 +92,7 @@ def line_features(lines: Sequence[Line], boilerplate: frozenset[str]) -> list[li
                 float(line.words >= 10),
                 float(line.words >= 25),
                 float(line.bullet),
-                float(text[-1:] in ".!?\"”’)"),
+                float(text[-1:] in '.!?"”’)'),
                 sum(word in STOPWORDS for word in words) / n,
                 sum(word[:1].isupper() for word in text.split()) / max(line.words, 1),
                 sum(ch.isdigit() for ch in text) / len(text),
@@ -146,6 +147,50 @@ FEATURES = (
 )  # fmt: skip
 
 
+CONTEXT_FEATURES = (
+    "logit", "mean1", "mean3", "mean10", "max_before5", "max_after5", "in_core", "before_core",
+    "after_core", "core_position", "prev_p", "next_p",
+)  # fmt: skip
+
+
+def context_features(lines: Sequence[Line], probabilities: Sequence[float]) -> list[list[float]]:
+    """Features of each line's neighbourhood in the first-stage probabilities."""
+    count = len(lines)
+    gains = [(p - 0.5) * math.log2(2 + line.words) for p, line in zip(probabilities, lines)]
+    best, core, total, start = 0.0, (0, 0), 0.0, 0
+    for index, gain in enumerate(gains):
+        total += gain
+        if total <= 0:
+            total, start = 0.0, index + 1
+        elif total > best:
+            best, core = total, (start, index + 1)
+    rows = []
+    for index, p in enumerate(probabilities):
+        clipped = min(max(p, 1e-4), 1 - 1e-4)
+
+        def mean(radius: int, i: int = index) -> float:
+            window = probabilities[max(0, i - radius) : i + radius + 1]
+            return sum(window) / len(window)
+
+        rows.append(
+            [
+                math.log(clipped / (1 - clipped)),
+                mean(1),
+                mean(3),
+                mean(10),
+                max(probabilities[max(0, index - 5) : index], default=0.0),
+                max(probabilities[index + 1 : index + 6], default=0.0),
+                float(core[0] <= index < core[1]),
+                math.log1p(max(0, core[0] - index)),
+                math.log1p(max(0, index - core[1] + 1)),
+                (index - core[0]) / max(1, core[1] - core[0]) if core[1] > core[0] else -1.0,
+                probabilities[index - 1] if index else 0.0,
+                probabilities[index + 1] if index + 1 < count else 0.0,
+            ]
+        )
+    return rows
+
+
 @dataclass(frozen=True)
 class LineModel:
     """Logistic regression over standardised line features."""
@@ -164,9 +209,8 @@ class LineModel:
             out.append(1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z)))))
         return out
 
-    def to_json(self) -> dict[str, object]:
+    def to_json(self) -> dict[str, Any]:
         return {
-            "features": list(FEATURES),
             "mean": list(self.mean),
             "scale": list(self.scale),
             "weights": list(self.weights),
@@ -174,18 +218,46 @@ class LineModel:
         }
 
     @classmethod
-    def from_json(cls, data: dict[str, object]) -> LineModel:
-        if data.get("features") != list(FEATURES):
+    def from_json(cls, data: dict[str, Any]) -> LineModel:
+        mean, scale, weights = (tuple(map(float, data[key])) for key in ("mean", "scale", "weights"))
+        return cls(mean, scale, weights, float(data["bias"]))
+
+
+@dataclass(frozen=True)
+class StackedModel:
+    """Two logistic stages: line features, then those plus the first stage's neighbourhood."""
+
+    first: LineModel
+    second: LineModel
+
+    def probabilities(self, lines: Sequence[Line], boilerplate: frozenset[str]) -> list[float]:
+        rows = line_features(lines, boilerplate)
+        first = self.first.probabilities(rows)
+        context = context_features(lines, first)
+        return self.second.probabilities([a + b for a, b in zip(rows, context, strict=True)])
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "features": list(FEATURES),
+            "context_features": list(CONTEXT_FEATURES),
+            "first": self.first.to_json(),
+            "second": self.second.to_json(),
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> StackedModel:
+        if data.get("features") != list(FEATURES) or data.get("context_features") != list(
+            CONTEXT_FEATURES
+        ):
             raise ValueError("line model was trained on other features")
-        mean, scale, weights = (tuple(map(float, data[key])) for key in ("mean", "scale", "weights"))  # type: ignore[call-overload]
-        return cls(mean, scale, weights, float(data["bias"]))  # type: ignore[arg-type]
+        return cls(LineModel.from_json(data["first"]), LineModel.from_json(data["second"]))
 
 
 @cache
-def shipped_model() -> LineModel | None:
+def shipped_model() -> StackedModel | None:
     """The model in ``corpusearch/data/line_model.json``, or None when it is missing or stale."""
     try:
         text = resources.files("corpusearch").joinpath("data/line_model.json").read_text("utf-8")
-        return LineModel.from_json(json.loads(text))
+        return StackedModel.from_json(json.loads(text))
     except (OSError, ValueError, KeyError):
         return None

@@ -1,22 +1,35 @@
-"""The article body and metadata of an HTML page, by trafilatura (with readability) and htmldate."""
+"""The article body and metadata of an HTML page, by trafilatura, readability-lxml and htmldate."""
 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from typing import Any
 
+import lxml.html  # type: ignore[import-untyped]
 import trafilatura
+from readability import Document as Readability
 from trafilatura.settings import Document
 from trafilatura.utils import load_html
 
 from corpusearch.extraction import Block, Extraction
 from corpusearch.html_meta import page_metadata
 
-# Elements of trafilatura's XML body that hold one block of text each.
-_LEAF_TAGS = frozenset({"p", "head", "item", "row", "code"})
+# Block-level elements of trafilatura's XML body and of HTML; anything else is inline.
+_BLOCK_TAGS = frozenset(
+    {"p", "head", "item", "row", "code", "list", "quote", "table", "div", "body", "section"}
+    | {"h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "tr", "pre", "blockquote"}
+    | {"article", "main", "dl", "dt", "dd", "figure", "figcaption", "html", "tbody", "thead"}
+)
+_HEADING_TAGS = frozenset({"head", "h1", "h2", "h3", "h4", "h5", "h6"})
+_ROW_TAGS = frozenset({"row", "tr"})
 _SPACE = re.compile(r"\s+")
 _WORD = re.compile(r"\w+")
-_MIN_WORDS = 10
+_MIN_WORDS = 10  # less than this is a menu or a caption, not an article
+# readability is consulted when trafilatura's text is this short, or when the page's
+# paragraphs hold this many times more text (the article may run on past what it kept).
+_SHORT_TEXT = 500
+_MORE_TEXT = 1.5
 
 
 def extract_html(html: str, *, url: str | None = None) -> Extraction:
@@ -35,15 +48,18 @@ def extract_html(html: str, *, url: str | None = None) -> Extraction:
     if not isinstance(document, Document):
         document = None
     blocks = _blocks(document.body) if document is not None else []
+    text_length = sum(len(block.text) for block in blocks)
+    if text_length < _SHORT_TEXT or _paragraph_chars(tree) > _MORE_TEXT * text_length:
+        blocks = _prefer_readability(blocks, html)
     if sum(len(_WORD.findall(block.text)) for block in blocks) < _MIN_WORDS:
-        blocks = []  # a menu or a caption, not an article
-    meta = page_metadata(tree, document, url=url)
-    title = meta.title
-    if blocks and title and _fold(blocks[0].text) == _fold(title):
+        blocks = []
+    body_start = blocks[0].text if blocks else None
+    meta = page_metadata(tree, document, url=url, body_start=body_start)
+    if blocks and meta.title and _fold(blocks[0].text) == _fold(meta.title):
         blocks = blocks[1:]
     return Extraction(
         blocks=tuple(blocks),
-        title=title,
+        title=meta.title,
         authors=meta.authors,
         date=meta.date,
         topics=meta.topics,
@@ -53,27 +69,67 @@ def extract_html(html: str, *, url: str | None = None) -> Extraction:
     )
 
 
-def _blocks(body: Any) -> list[Block]:
-    """Flatten trafilatura's XML body into paragraphs and headings, in document order."""
+def _paragraph_chars(tree: Any) -> int:
+    texts = tree.xpath("//p//text()[not(ancestor::script) and not(ancestor::style)]")
+    return sum(len(_clean(str(text))) for text in texts)
+
+
+def _prefer_readability(blocks: list[Block], html: str) -> list[Block]:
+    """readability's blocks when they hold all of trafilatura's text and much more, or when
+    trafilatura found next to nothing; else trafilatura's."""
+    try:
+        summary = lxml.html.fromstring(Readability(html).summary(html_partial=True))
+    except Exception:  # readability raises bare Exceptions on pages it cannot score
+        return blocks
+    alternative = _blocks(summary)
+    ours = _shingles(" ".join(block.text for block in blocks))
+    theirs = _shingles(" ".join(block.text for block in alternative))
+    ours_size, theirs_size = ours.total(), theirs.total()
+    if theirs_size == 0:
+        return blocks
+    common = (ours & theirs).total()
+    if ours_size * 4 < theirs_size and len(" ".join(b.text for b in blocks)) < _SHORT_TEXT:
+        return alternative
+    # a superset: nearly all of ours is in theirs, and most of theirs is new
+    if common >= 0.95 * ours_size and common < 0.6 * theirs_size:
+        return alternative
+    return blocks
+
+
+def _shingles(text: str) -> Counter[tuple[str, ...]]:
+    words = _WORD.findall(text.casefold())
+    return Counter(tuple(words[i : i + 4]) for i in range(len(words) - 3))
+
+
+def _blocks(root: Any) -> list[Block]:
+    """Flatten a body (trafilatura's XML or HTML) into paragraphs and headings, in order."""
     blocks: list[Block] = []
-    _walk(body, blocks)
+    _walk(root, blocks)
     return blocks
 
 
 def _walk(element: Any, blocks: list[Block]) -> None:
-    tag = element.tag
-    if tag in _LEAF_TAGS or not any(child.tag in _LEAF_TAGS for child in element.iter()):
-        if tag == "row":
-            text = " | ".join(_clean(" ".join(cell.itertext())) for cell in element)
+    if not isinstance(element.tag, str):  # comments and processing instructions
+        return
+    if not any(isinstance(e.tag, str) and e.tag in _BLOCK_TAGS for e in element.iterdescendants()):
+        if element.tag in _ROW_TAGS:
+            text = " | ".join(_text(cell) for cell in element)
         else:
-            text = _clean(" ".join(element.itertext()))
+            text = _text(element)
         if text.strip(" |"):
-            blocks.append(Block(text, heading=tag == "head"))
+            blocks.append(Block(text, heading=element.tag in _HEADING_TAGS))
         return
     _add_text(element.text, blocks)
     for child in element:
         _walk(child, blocks)
         _add_text(child.tail, blocks)
+
+
+def _text(element: Any) -> str:
+    """The element's text; line breaks become spaces, inline tags add none (so "<b>W</b>ord")."""
+    for br in element.iter("lb", "br"):
+        br.tail = " " + (br.tail or "")
+    return _clean("".join(element.itertext()))
 
 
 def _add_text(text: str | None, blocks: list[Block]) -> None:
@@ -87,4 +143,4 @@ def _clean(text: str) -> str:
 
 
 def _fold(text: str) -> str:
-    return _SPACE.sub(" ", text).strip().casefold()
+    return _clean(text).casefold()

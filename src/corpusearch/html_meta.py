@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from htmldate import find_date as htmldate_find_date
+from lxml.etree import tostring as lxml_tostring  # type: ignore[import-untyped]
+from trafilatura.metadata import extract_metadata
 
 from corpusearch.metadata import (
     find_date,
@@ -36,8 +37,19 @@ _BYLINE_CLASS = (
 _BY_LINE = re.compile(
     r"^\s*(?:(?:written|posted|reported)\s+)?(?:by|von|par|por|door)\b\s*:?\s*", re.IGNORECASE
 )
-# How far after the headline a byline or a date may stand, in text nodes.
+# How far after the headline a byline or a date may stand, in text nodes; how long its text.
 _NEAR_HEADLINE = 60
+_MAX_HEADER_TEXT = 150
+_MAX_H1 = 5
+_MIN_OVERLAP = 0.3  # of an <h1>'s words with og:title or <title> (Jaccard) to be the headline
+_ISO_TIME = re.compile(r"\b(\d{4}-\d\d-\d\d)T(?=\d)")
+# What ends the names of a byline: "on", "|", a weekday...; degrees after a comma ("MS, RD").
+_BYLINE_TAIL = re.compile(
+    r"(?:\s|[,|•·—–-]|\b(?:on|at|updated|published|posted)\b"
+    r"|\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b)+$",
+    re.IGNORECASE,
+)
+_CREDENTIALS = re.compile(r",\s*(?:[A-Z]{2,5}|Ph\.?D\.?)(?=\s*(?:,|$))")
 
 
 @dataclass(frozen=True)
@@ -53,16 +65,19 @@ class PageMeta:
     language: str | None = None
 
 
-def page_metadata(tree: Any, document: Any, *, url: str | None = None) -> PageMeta:
-    """Metadata of the parsed page ``tree``; ``document`` is trafilatura's result or None."""
+def page_metadata(
+    tree: Any, document: Any, *, url: str | None = None, body_start: str | None = None
+) -> PageMeta:
+    """Metadata of the parsed page ``tree``; ``document`` is trafilatura's result or None;
+    ``body_start`` is the text of the body's first block, which tells the headline apart."""
+    if document is None:
+        document = extract_metadata(tree, url)
     source = _source(tree, document)
-    headline = _headline(tree)
-    title = _title(tree, headline, document)
-    near = _text_after(headline) if headline is not None else []
+    headline, header = _headline(tree, _fold(body_start or "")[:40])
     return PageMeta(
-        title=title,
-        authors=_authors(tree, near, document, source),
-        date=_date(tree, near, url),
+        title=_title(tree, headline, document),
+        authors=_authors(tree, header, document, source),
+        date=_date(header, document),
         topics=_topics(document),
         source=source,
         url=getattr(document, "url", None) or url,
@@ -70,25 +85,37 @@ def page_metadata(tree: Any, document: Any, *, url: str | None = None) -> PageMe
     )
 
 
-def _headline(tree: Any) -> Any:
-    """The <h1> that best matches og:title or <title>, or None when none matches."""
+def _headline(tree: Any, body_start: str) -> tuple[Any, list[str]]:
+    """The <h1> that best matches og:title or <title>, else the one the body follows closely;
+    with the short texts between it and the body (where bylines and dates stand)."""
     references = [
         split_title(text)[0]
         for text in (_meta(tree, "og:title"), _meta(tree, "twitter:title"), _title_tag(tree))
         if text
     ]
-    best, best_score = None, 0.0
-    for h1 in tree.iter("h1"):
-        text = _clean(" ".join(h1.itertext()))
-        words = {w.casefold() for w in _WORD.findall(text)}
+    best, best_score, followed = None, 0.0, None
+    for h1 in list(tree.iter("h1"))[:_MAX_H1]:
+        words = {w.casefold() for w in _WORD.findall(_text(h1))}
         if not words:
             continue
-        if not references:
-            return h1
-        score = max(_overlap(words, ref) for ref in references)
+        score = max((_overlap(words, ref) for ref in references), default=1.0)
         if score > best_score:
             best, best_score = h1, score
-    return best if best_score >= 0.3 else None
+        if followed is None and len(words) > 1 and _header(h1, body_start)[1]:
+            followed = h1
+    headline = best if best_score >= _MIN_OVERLAP else followed
+    return headline, _header(headline, body_start)[0] if headline is not None else []
+
+
+def _header(headline: Any, body_start: str) -> tuple[list[str], bool]:
+    """The short texts after ``headline`` up to the body, and whether the body was reached."""
+    texts = []
+    for text in _text_after(headline):
+        if body_start and _fold(text).startswith(body_start):
+            return texts, True
+        if len(text) <= _MAX_HEADER_TEXT:
+            texts.append(text)
+    return texts, False
 
 
 def _overlap(words: set[str], reference: str) -> float:
@@ -98,39 +125,50 @@ def _overlap(words: set[str], reference: str) -> float:
 
 def _title(tree: Any, headline: Any, document: Any) -> str | None:
     if headline is not None:
-        return _clean(" ".join(headline.itertext()))
+        return _text(headline)
     for text in (_meta(tree, "og:title"), _title_tag(tree), getattr(document, "title", None)):
         if text and _clean(text):
             return split_title(_clean(text))[0]
     return None
 
 
-def _authors(tree: Any, near: list[str], document: Any, source: str | None) -> tuple[str, ...]:
-    """Visible byline near the headline, else byline elements, else the meta author."""
-    for text in near:
+def _authors(tree: Any, header: list[str], document: Any, source: str | None) -> tuple[str, ...]:
+    """A visible byline near the headline, else in a byline element, else the meta author
+    when the page shows it."""
+    for text in header:
         names = _byline(text)
         if names:
             return names
     for element in tree.xpath(_BYLINE_CLASS)[:20]:
-        text = _clean(" ".join(element.itertext()))
+        text = _text(element)
         names = _byline(text)
         if names:
             return names
         if _is_author(text, source):
             return (text,)
     meta = getattr(document, "author", None) or ""
-    names = tuple(
-        name
-        for name in (_strip_article(_clean(n)) for n in meta.split(";"))
-        if _is_author(name, source)
-    )
-    return names
+    page = lxml_tostring(tree, encoding="unicode", method="text") if meta else ""
+    names = (_strip_article(_clean(name)) for name in meta.split(";"))
+    return tuple(n for n in names if _is_author(n, source) and _shown(n, page))
+
+
+def _shown(name: str, page: str) -> bool:
+    """Whether ``name`` stands in the page's text, give or take dots ("Sarah E Needleman")."""
+    pattern = r"\W+".join(re.escape(word) for word in _WORD.findall(name))
+    return re.search(pattern, page, re.IGNORECASE) is not None
 
 
 def _byline(text: str) -> tuple[str, ...]:
     """The names of a line opening with "By" (or "Von", "Par", ...), else ()."""
     match = _BY_LINE.match(text)
-    return parse_byline(text[match.end() :]) if match else ()
+    if match is None:
+        return ()
+    line = text[match.end() :]
+    found = find_date(_iso_days(line))
+    if found is not None:
+        line = line[: found[1]]
+    line = _BYLINE_TAIL.sub("", line)
+    return parse_byline(_CREDENTIALS.sub("", line))
 
 
 def _strip_article(name: str) -> str:
@@ -149,14 +187,19 @@ def _is_author(name: str, source: str | None) -> bool:
     return all(w[0].isupper() and w.lower() not in _NOT_AUTHOR for w in words)
 
 
-def _date(tree: Any, near: list[str], url: str | None) -> str | None:
-    """The first date written near the headline, else htmldate's original publication date."""
+def _date(near: list[str], document: Any) -> str | None:
+    """The first date written near the headline, else htmldate's original publication date
+    (which trafilatura ran with extensive search)."""
     for text in near:
-        found = find_date(text)
+        found = find_date(_iso_days(text))
         if found is not None:
             return found[0]
-    result = htmldate_find_date(tree, extensive_search=True, original_date=True, url=url)
-    return str(result) if result else None
+    return getattr(document, "date", None) or None
+
+
+def _iso_days(text: str) -> str:
+    """ISO timestamps cut to their day ("2019-11-18T20:51:19Z" to "2019-11-18 20:51:19Z")."""
+    return _ISO_TIME.sub(r"\1 ", text)
 
 
 def _text_after(element: Any) -> list[str]:
@@ -214,6 +257,14 @@ def _meta(tree: Any, name: str) -> str | None:
 def _title_tag(tree: Any) -> str | None:
     element = tree.find(".//title")
     return _clean(" ".join(element.itertext())) if element is not None else None
+
+
+def _text(element: Any) -> str:
+    return _clean("".join(element.itertext()))
+
+
+def _fold(text: str) -> str:
+    return _clean(text).casefold()
 
 
 def _clean(text: str | None) -> str:

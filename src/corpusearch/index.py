@@ -27,6 +27,7 @@ from corpusearch.ingest import discover, fingerprint
 # Bump when cleaning or the schema changes, so the next run re-extracts every file.
 PIPELINE_VERSION = "1"
 INDEX_NAME = "paragraphs"
+LOCK_WAIT = 5.0  # seconds to wait for another process's writer to finish
 
 Progress = Callable[[int, int, Path], None]  # (done, total, file being read)
 
@@ -194,7 +195,13 @@ def update_index(
                     writer.add_document(**document)
                     paragraphs += 1
     return IndexReport(
-        added, updated, unchanged, len(gone), paragraphs, tuple(failed), time.perf_counter() - started
+        added,
+        updated,
+        unchanged,
+        len(gone),
+        paragraphs,
+        tuple(failed),
+        time.perf_counter() - started,
     )
 
 
@@ -215,7 +222,7 @@ def add_articles(directory: Path, articles: Iterable[Article]) -> IndexReport:
 
 def _writer(ix: Any) -> Any:
     try:
-        return ix.writer(timeout=5.0)
+        return ix.writer(timeout=LOCK_WAIT)
     except LockError as error:
         raise IndexLockedError(
             "the index is locked by another corpusearch process",

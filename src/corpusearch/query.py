@@ -51,6 +51,22 @@ class Filters:
     until: str | None = None
 
 
+@dataclass(frozen=True)
+class QueryPlan:
+    """A query ready to run: the Whoosh query, the words to highlight, and what to tell the user."""
+
+    query: Any
+    terms: frozenset[str]
+    suggestion: str | None = None
+    notices: tuple[str, ...] = ()
+
+
+def plan_query(text: str, searcher: Any) -> QueryPlan:
+    """Parse ``text`` against the index behind ``searcher``."""
+    parsed = parse_query(text, searcher.schema)
+    return QueryPlan(parsed, highlight_terms(parsed), suggestion=suggest(searcher, text))
+
+
 def parse_query(text: str, schema: Any) -> Any:
     """The Whoosh query for ``text``: OR of the words, more terms matched ranking higher."""
     cleaned = sanitize(text)
@@ -189,3 +205,25 @@ def _negated_terms(node: Any) -> set[tuple[str, str]]:
     if isinstance(node, q.CompoundQuery):
         return set().union(*(_negated_terms(child) for child in node.subqueries))
     return set()
+
+
+def suggest(searcher: Any, text: str) -> str | None:
+    """The query with each word the index has never seen replaced by its closest known word."""
+    words = re.findall(r"\w+(?:['’]\w+)*", text)
+    if not words:
+        return None
+    reader = searcher.reader()
+    changed = False
+    corrected = text
+    corrector = searcher.corrector("words")
+    for word in words:
+        folded = [token.text for token in name_analyzer()(word)]
+        if len(folded) != 1 or len(folded[0]) < 4 or word.isupper():
+            continue
+        if reader.doc_frequency("words", folded[0]):
+            continue
+        options = corrector.suggest(folded[0], limit=1, maxdist=2)
+        if options:
+            corrected = re.sub(rf"\b{re.escape(word)}\b", options[0], corrected, count=1)
+            changed = True
+    return corrected if changed else None

@@ -9,8 +9,8 @@ from typing import Any
 
 from whoosh.sorting import FieldFacet, MultiFacet, ScoreFacet
 
-from corpusearch.analysis import name_analyzer, text_analyzer
-from corpusearch.query import Filters, filter_query, highlight_terms, parse_query
+from corpusearch.analysis import text_analyzer
+from corpusearch.query import Filters, filter_query, plan_query
 
 SNIPPET_CHARS = 320
 SENTENCE_END = re.compile(r"(?<=[.!?…])[\"”’)\]]*\s+(?=[\"“‘(\[]?[A-Z0-9])")
@@ -21,7 +21,7 @@ class SearchRequest:
     """One search: the query as typed, its filters, and which page of results."""
 
     query: str
-    filters: Filters = Filters()
+    filters: Filters = field(default_factory=Filters)
     limit: int = 10
     page: int = 1
     sort: str = "relevance"  # or "date", newest first
@@ -97,7 +97,7 @@ def run_search(searcher: Any, request: SearchRequest) -> SearchResult:
     """Search ``searcher`` for ``request``; raises QueryError for a query or filter it cannot run."""
     if request.limit < 1 or request.page < 1:
         raise ValueError("limit and page start at 1")
-    parsed = parse_query(request.query, searcher.schema)
+    plan = plan_query(request.query, searcher)
     restrict = filter_query(request.filters)
     wanted = request.page * request.limit
     options: dict[str, Any] = {"limit": wanted, "filter": restrict}
@@ -105,10 +105,9 @@ def run_search(searcher: Any, request: SearchRequest) -> SearchResult:
         options["sortedby"] = MultiFacet([FieldFacet("day", reverse=True), ScoreFacet()])
     elif request.sort != "relevance":
         raise ValueError(f"unknown sort order {request.sort!r}")
-    results = searcher.search(parsed, **options)
-    terms = highlight_terms(parsed)
+    results = searcher.search(plan.query, **options)
     hits = tuple(
-        make_hit(result.fields(), result.score or 0.0, terms)
+        make_hit(result.fields(), result.score or 0.0, plan.terms)
         for result in results[(request.page - 1) * request.limit : wanted]
     )
     return SearchResult(
@@ -118,7 +117,8 @@ def run_search(searcher: Any, request: SearchRequest) -> SearchResult:
         hits=hits,
         page=request.page,
         limit=request.limit,
-        suggestion=suggest(searcher, request.query),
+        suggestion=plan.suggestion,
+        notices=plan.notices,
     )
 
 
@@ -202,26 +202,6 @@ def snippet(text: str, terms: frozenset[str], size: int = SNIPPET_CHARS) -> str:
 def sentence_bounds(text: str) -> list[tuple[int, int]]:
     starts = [0] + [m.end() for m in SENTENCE_END.finditer(text)]
     ends = [*starts[1:], len(text)]
-    return [(s, e) for s, e in zip(starts, ends, strict=True) if text[s:e].strip()] or [(0, len(text))]
-
-
-def suggest(searcher: Any, text: str) -> str | None:
-    """The query with each word the index has never seen replaced by its closest known word."""
-    words = re.findall(r"\w+(?:['’]\w+)*", text)
-    if not words:
-        return None
-    reader = searcher.reader()
-    changed = False
-    corrected = text
-    corrector = searcher.corrector("words")
-    for word in words:
-        folded = [token.text for token in name_analyzer()(word)]
-        if len(folded) != 1 or len(folded[0]) < 4 or word.isupper():
-            continue
-        if reader.doc_frequency("words", folded[0]):
-            continue
-        options = corrector.suggest(folded[0], limit=1, maxdist=2)
-        if options:
-            corrected = re.sub(rf"\b{re.escape(word)}\b", options[0], corrected, count=1)
-            changed = True
-    return corrected if changed else None
+    return [(s, e) for s, e in zip(starts, ends, strict=True) if text[s:e].strip()] or [
+        (0, len(text))
+    ]

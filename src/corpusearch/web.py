@@ -17,7 +17,7 @@ from typing import Any
 
 from flask import Flask, Response, abort, current_app, g, render_template, request, url_for
 from markupsafe import Markup, escape
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException, InternalServerError, RequestEntityTooLarge
 
 from corpusearch.corpus import Corpus
 from corpusearch.errors import (
@@ -172,9 +172,7 @@ def _error_page(status: int, title: str, message: str) -> tuple[Any, int]:
 
 def _http_error(err: HTTPException) -> Any:
     status = err.code or 500
-    if status == 413 and err.description == InternalServerError.description:
-        message = "The request is too large."
-    elif status == 413 and err.description.startswith("The data value transmitted"):
+    if err.description == RequestEntityTooLarge.description:
         message = "The request is too large."
     else:
         message = err.description or ""
@@ -240,7 +238,7 @@ def _highlight(state: _State, text: str, query: str) -> Markup:
     return escape(text)
 
 
-def _routes(app: Flask) -> None:  # noqa: C901 - the route table reads best in one place
+def _routes(app: Flask) -> None:
     @app.get("/")
     def search_page() -> Any:
         state = _state()
