@@ -80,17 +80,22 @@ def test_og_title_used_when_no_h1_matches() -> None:
     assert page.source == "Coast Journal"
 
 
-def test_meta_author_kept_when_no_byline_but_not_site_or_role() -> None:
+def test_meta_author_kept_when_shown_but_not_a_role_or_handle() -> None:
     paragraphs = "".join(
         f"<p>Paragraph {i} of a plain article that has enough words in it to be kept by the "
         "extractor as body text rather than thrown away as boilerplate of the page.</p>"
         for i in range(4)
     )
     template = "<html><head><meta name='author' content='{}'><title>Plain</title></head>"
-    template += "<body><article><h1>Plain</h1>" + paragraphs + "</article></body></html>"
+    template += "<body><article><h1>Plain</h1>" + paragraphs + "</article>"
+    template += (
+        "<footer>Maria Lopez and the Editorial Team write about cities.</footer></body></html>"
+    )
     assert extract_html(template.format("Maria Lopez")).authors == ("Maria Lopez",)
     assert extract_html(template.format("admin")).authors == ()
     assert extract_html(template.format("Editorial Team")).authors == ()
+    # an account name the page never shows is no byline
+    assert extract_html(template.format("maria_l")).authors == ()
 
 
 @pytest.mark.parametrize("html", ["", "   ", "<html></html>"])

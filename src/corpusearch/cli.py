@@ -115,10 +115,14 @@ def _progress(quiet: bool) -> Iterator[Any]:
 @click.option("--limit", "-n", type=click.IntRange(1, 1000), default=10, show_default=True)
 @click.option("--page", type=click.IntRange(1), default=1, show_default=True)
 @click.option("--sort", type=click.Choice(["relevance", "date"]), default="relevance")
+@click.option("--group", is_flag=True, help="One hit per article, its best paragraph first.")
+@click.option("--explain", is_flag=True, help="Show how the query was analysed and expanded.")
 @FORMAT
 @click.option("--no-color", is_flag=True, help="Plain text, no bold or colour.")
 @click.pass_context
-def search(ctx: click.Context, /, query: str, fmt: str, no_color: bool, **options: Any) -> None:
+def search(
+    ctx: click.Context, /, query: str, fmt: str, no_color: bool, explain: bool, **options: Any
+) -> None:
     """Search paragraphs. Quoted "phrases", AND/OR/NOT and field:value (title, section, author,
     topic, source, year) work."""
     with reported():
@@ -127,6 +131,26 @@ def search(ctx: click.Context, /, query: str, fmt: str, no_color: bool, **option
             click.echo(f"No index yet: building ./{DEFAULT_INDEX} from {SEEDS}/ first.", err=True)
             corpus.index([SEEDS])
         result = corpus.search(query, **options)
+    if explain:
+        for line in result.explain:
+            click.echo(f"explain: {line}", err=True)
+    _print_result(result, fmt, no_color)
+
+
+@cli.command()
+@click.argument("paragraph_id")
+@click.option("--limit", "-n", type=click.IntRange(1, 1000), default=10, show_default=True)
+@FORMAT
+@click.option("--no-color", is_flag=True, help="Plain text, no bold or colour.")
+@click.pass_context
+def similar(ctx: click.Context, paragraph_id: str, limit: int, fmt: str, no_color: bool) -> None:
+    """Paragraphs most like paragraph PARAGRAPH_ID (ids look like ARTICLE-N)."""
+    with reported():
+        result = corpus_of(ctx).similar(paragraph_id, limit=limit)
+    _print_result(result, fmt, no_color, paged=False)
+
+
+def _print_result(result: Any, fmt: str, no_color: bool, *, paged: bool = True) -> None:
     if fmt == "json":
         _echo_json(result.to_json())
         return
@@ -137,7 +161,8 @@ def search(ctx: click.Context, /, query: str, fmt: str, no_color: bool, **option
         click.echo(f"Did you mean: {result.suggestion}?", err=True)
     first = (result.page - 1) * result.limit + 1
     shown = f"{first}-{first + len(result.hits) - 1}" if result.hits else "none"
-    click.echo(f'{result.total} paragraphs match "{query}" (showing {shown})', color=color)
+    unit = "articles" if result.grouped else "paragraphs"
+    click.echo(f'{result.total} {unit} match "{result.query}" (showing {shown})', color=color)
     for number, hit in enumerate(result.hits, start=first):
         click.echo("", color=color)
         heading = click.style(f"{number}. {hit.title}", bold=True)
@@ -145,9 +170,23 @@ def search(ctx: click.Context, /, query: str, fmt: str, no_color: bool, **option
         facts = [hit.source, ", ".join(hit.authors), hit.date, hit.section]
         click.echo("   " + click.style(" · ".join(f for f in facts if f), dim=True), color=color)
         click.echo("   " + terminal_snippet(hit.snippet), color=color)
-        click.echo(click.style(f"   {hit.id}  score {hit.score:.2f}", dim=True), color=color)
-    if result.page < result.pages:
+        more = f"  (+{hit.others} more in this article)" if hit.others else ""
+        click.echo(click.style(f"   {hit.id}  score {hit.score:.2f}{more}", dim=True), color=color)
+    if paged and result.page < result.pages:
         click.echo(f"\nMore: --page {result.page + 1} (of {result.pages})", color=color)
+    footer = facet_footer(result.facets)
+    if footer:
+        click.echo("\n" + click.style(footer, dim=True), color=color)
+
+
+def facet_footer(facets: dict[str, tuple[tuple[str, int], ...]]) -> str:
+    """Facet counts as a few lines: "Authors: Leela Jacinto (23), ..."."""
+    lines = []
+    for name, values in facets.items():
+        if values:
+            counts = ", ".join(f"{value} ({count})" for value, count in values[:6])
+            lines.append(f"{name.capitalize()}: {counts}")
+    return "\n".join(lines)
 
 
 def terminal_snippet(snippet: str) -> str:

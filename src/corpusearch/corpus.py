@@ -11,8 +11,9 @@ from typing import Any
 from corpusearch.article import Article, Paragraph
 from corpusearch.errors import ArticleNotFoundError
 from corpusearch.index import IndexReport, Progress, add_articles, exists, open_index, update_index
-from corpusearch.query import Filters, highlight_terms, parse_query
-from corpusearch.search import SearchRequest, SearchResult, highlight, run_search
+from corpusearch.highlight import highlight
+from corpusearch.query import Filters, plan_query
+from corpusearch.search import SearchRequest, SearchResult, run_search, similar
 
 
 @dataclass(frozen=True)
@@ -83,11 +84,16 @@ class Corpus:
         limit: int = 10,
         page: int = 1,
         sort: str = "relevance",
+        group: bool = False,
     ) -> SearchResult:
         """Ranked paragraphs matching ``query`` and the filters; raises QueryError for a bad query."""
         filters = Filters(author=author, topic=topic, source=source, since=since, until=until)
-        request = SearchRequest(query, filters, limit=limit, page=page, sort=sort)
+        request = SearchRequest(query, filters, limit=limit, page=page, sort=sort, group=group)
         return run_search(self._searcher(), request)
+
+    def similar(self, paragraph_id: str, *, limit: int = 10) -> SearchResult:
+        """Paragraphs most like paragraph ``paragraph_id`` (``ARTICLE-N``), by its distinctive words."""
+        return similar(self._searcher(), paragraph_id, limit=limit)
 
     def articles(self) -> tuple[ArticleSummary, ...]:
         """Every indexed article's metadata, newest first."""
@@ -128,7 +134,7 @@ class Corpus:
 
     def highlight(self, text: str, query: str) -> str:
         """``text`` escaped as HTML with the words ``query`` matches (stemmed forms too) marked."""
-        return highlight(text, highlight_terms(parse_query(query, self._searcher().schema)))
+        return highlight(text, plan_query(query, self._searcher()).terms)
 
     def choices(self) -> dict[str, tuple[str, ...]]:
         """The authors, topics and sources present in the index, for filter menus."""

@@ -27,7 +27,11 @@ _BLOCK_TAGS = frozenset(
     | {"nav", "main", "body"}
 )
 # Words that make a meta author a role or an account rather than a person or a wire service.
-_NOT_AUTHOR = frozenset({"admin", "administrator", "staff", "team", "editor", "editors", "desk"})
+_NOT_AUTHOR = frozenset(
+    {"admin", "administrator", "staff", "team", "editor", "editors", "desk", "writer"}
+    | {"reporter", "contributor", "correspondent", "newsroom", "guest"}
+)
+_NAME_SPLIT = re.compile(r"\s*(?:,|;|&|\band\b)\s*")
 _BYLINE_CLASS = (
     "//*[contains(@class, 'byline') or contains(@class, 'author') or @rel='author'"
     " or @itemprop='author'][not(ancestor::*[contains(@class, 'comment')"
@@ -73,7 +77,7 @@ def page_metadata(
     if document is None:
         document = extract_metadata(tree, url)
     source = _source(tree, document)
-    headline, header = _headline(tree, _fold(body_start or "")[:40])
+    headline, header = _headline(tree, _fold(body_start or "")[:40], source)
     return PageMeta(
         title=_title(tree, headline, document),
         authors=_authors(tree, header, document, source),
@@ -85,15 +89,16 @@ def page_metadata(
     )
 
 
-def _headline(tree: Any, body_start: str) -> tuple[Any, list[str]]:
-    """The <h1> that best matches og:title or <title>, else the one the body follows closely;
-    with the short texts between it and the body (where bylines and dates stand)."""
+def _headline(tree: Any, body_start: str, source: str | None) -> tuple[Any, list[str]]:
+    """The <h1> that best matches og:title or <title>, else the one the body follows closely
+    (unless it is the site's name); with the short texts between it and the body."""
     references = [
         split_title(text)[0]
         for text in (_meta(tree, "og:title"), _meta(tree, "twitter:title"), _title_tag(tree))
         if text
     ]
     best, best_score, followed = None, 0.0, None
+    sites = {_fold(site) for site in (source, split_title(_title_tag(tree) or "")[1]) if site}
     for h1 in list(tree.iter("h1"))[:_MAX_H1]:
         words = {w.casefold() for w in _WORD.findall(_text(h1))}
         if not words:
@@ -101,7 +106,12 @@ def _headline(tree: Any, body_start: str) -> tuple[Any, list[str]]:
         score = max((_overlap(words, ref) for ref in references), default=1.0)
         if score > best_score:
             best, best_score = h1, score
-        if followed is None and len(words) > 1 and _header(h1, body_start)[1]:
+        if (
+            followed is None
+            and len(words) > 1
+            and _fold(_text(h1)) not in sites
+            and _header(h1, body_start)[1]
+        ):
             followed = h1
     headline = best if best_score >= _MIN_OVERLAP else followed
     return headline, _header(headline, body_start)[0] if headline is not None else []
@@ -109,7 +119,7 @@ def _headline(tree: Any, body_start: str) -> tuple[Any, list[str]]:
 
 def _header(headline: Any, body_start: str) -> tuple[list[str], bool]:
     """The short texts after ``headline`` up to the body, and whether the body was reached."""
-    texts = []
+    texts: list[str] = []
     for text in _text_after(headline):
         if body_start and _fold(text).startswith(body_start):
             return texts, True
@@ -136,39 +146,50 @@ def _authors(tree: Any, header: list[str], document: Any, source: str | None) ->
     """A visible byline near the headline, else in a byline element, else the meta author
     when the page shows it."""
     for text in header:
-        names = _byline(text)
+        match = _BY_LINE.match(text)
+        names = _names(text[match.end() :], source) if match else ()
         if names:
             return names
     for element in tree.xpath(_BYLINE_CLASS)[:20]:
         text = _text(element)
-        names = _byline(text)
+        match = _BY_LINE.match(text)
+        names = _names(text[match.end() :] if match else text, source)
         if names:
             return names
-        if _is_author(text, source):
-            return (text,)
     meta = getattr(document, "author", None) or ""
     page = lxml_tostring(tree, encoding="unicode", method="text") if meta else ""
-    names = (_strip_article(_clean(name)) for name in meta.split(";"))
-    return tuple(n for n in names if _is_author(n, source) and _shown(n, page))
+    candidates = (_strip_article(_clean(name)) for name in meta.split(";"))
+    return tuple(n for n in candidates if _is_author(n, source) and _shown(n, page))
+
+
+def _names(line: str, source: str | None) -> tuple[str, ...]:
+    """The authors of a byline (its "By" cut off): names up to the date or a separator, without
+    degrees ("MS, RD"), roles ("Staff") or the site's own name; () unless all parts are so."""
+    found = find_date(_iso_days(line))
+    if found is not None:
+        line = line[: found[1]]
+    line = _CREDENTIALS.sub("", _BYLINE_TAIL.sub("", re.split(r"\d", line, maxsplit=1)[0]))
+    names = tuple(name for name in parse_byline(line) if not _not_person(name, source))
+    if names:
+        return names
+    parts = [_clean(part) for part in _NAME_SPLIT.split(line) if _clean(part)]
+    kept = tuple(p for p in parts if _is_author(p, source) and not _not_person(p, source))
+    dropped = [part for part in parts if part not in kept]
+    return kept if kept and all(_not_person(part, source) for part in dropped) else ()
+
+
+def _not_person(text: str, source: str | None) -> bool:
+    """A role ("IGN Staff") or the site's own name, which bylines often add to the names."""
+    folded = text.casefold()
+    if source and (folded in source.casefold() or source.casefold() in folded):
+        return True
+    return any(word in _NOT_AUTHOR for word in _WORD.findall(folded))
 
 
 def _shown(name: str, page: str) -> bool:
     """Whether ``name`` stands in the page's text, give or take dots ("Sarah E Needleman")."""
-    pattern = r"\W+".join(re.escape(word) for word in _WORD.findall(name))
+    pattern = r"\b" + r"\W+".join(re.escape(word) for word in _WORD.findall(name)) + r"\b"
     return re.search(pattern, page, re.IGNORECASE) is not None
-
-
-def _byline(text: str) -> tuple[str, ...]:
-    """The names of a line opening with "By" (or "Von", "Par", ...), else ()."""
-    match = _BY_LINE.match(text)
-    if match is None:
-        return ()
-    line = text[match.end() :]
-    found = find_date(_iso_days(line))
-    if found is not None:
-        line = line[: found[1]]
-    line = _BYLINE_TAIL.sub("", line)
-    return parse_byline(_CREDENTIALS.sub("", line))
 
 
 def _strip_article(name: str) -> str:
@@ -176,11 +197,11 @@ def _strip_article(name: str) -> str:
 
 
 def _is_author(name: str, source: str | None) -> bool:
-    """A person or a wire service: 2-5 capitalised words, not a role, not the site itself."""
+    """A person or a wire service: 2-4 capitalised words, not a role, not the site itself."""
     if is_person_name(name):
         return True
     words = name.split()
-    if not 2 <= len(words) <= 4 or any(ch.isdigit() or ch in "@|:/" for ch in name):
+    if not 2 <= len(words) <= 4 or any(ch.isdigit() or ch in "@|:/,;" for ch in name):
         return False
     if source and name.casefold() == source.casefold():
         return False
@@ -260,7 +281,7 @@ def _title_tag(tree: Any) -> str | None:
 
 
 def _text(element: Any) -> str:
-    return _clean("".join(element.itertext()))
+    return _clean(" ".join(element.itertext()))
 
 
 def _fold(text: str) -> str:

@@ -49,7 +49,8 @@ def make_schema() -> Schema:
         source=TEXT(analyzer=names),
         date=DATETIME(sortable=True),
         year=NUMERIC(int, sortable=True),
-        day=NUMERIC(int, sortable=True),  # YYYYMMDD, 0 when undated: sorts undated articles last
+        # -YYYYMMDD, 0 when undated: an ascending sort puts the newest first and the undated last.
+        recency=NUMERIC(int, sortable=True),
         words=TEXT(analyzer=names, phrase=False),  # unstemmed vocabulary for spelling suggestions
         meta=STORED(),
     )
@@ -118,7 +119,7 @@ def paragraph_documents(article: Article) -> Iterator[dict[str, Any]]:
             "authors": "\n".join(article.authors),
             "topics": "\n".join(article.topics),
             "meta": meta,
-            "day": int(day.strftime("%Y%m%d")) if day else 0,
+            "recency": -int(day.strftime("%Y%m%d")) if day else 0,
         }
         if paragraph.section:
             document["section"] = paragraph.section

@@ -1,30 +1,36 @@
-"""Run a query against the index: ranked paragraphs with highlighted snippets, and a spelling suggestion."""
+"""Run a query against the index: ranked paragraphs with snippets, facets, grouping, similar paragraphs."""
 
 from __future__ import annotations
 
-import re
+import threading
+import weakref
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from html import escape
 from typing import Any
 
+from whoosh import query as q
 from whoosh.sorting import FieldFacet, MultiFacet, ScoreFacet
 
-from corpusearch.analysis import text_analyzer
+from corpusearch.errors import ArticleNotFoundError
+from corpusearch.highlight import snippet
 from corpusearch.query import Filters, filter_query, plan_query
 
-SNIPPET_CHARS = 320
-SENTENCE_END = re.compile(r"(?<=[.!?…])[\"”’)\]]*\s+(?=[\"“‘(\[]?[A-Z0-9])")
+FACETS = ("authors", "topics", "source", "year")
+FACET_SIZE = 10
+SIMILAR_TERMS = 12
 
 
 @dataclass(frozen=True)
 class SearchRequest:
-    """One search: the query as typed, its filters, and which page of results."""
+    """One search: the query as typed, its filters, which page, and how hits are ordered."""
 
     query: str
     filters: Filters = field(default_factory=Filters)
     limit: int = 10
     page: int = 1
     sort: str = "relevance"  # or "date", newest first
+    group: bool = False  # one hit per article
 
 
 @dataclass(frozen=True)
@@ -44,7 +50,7 @@ class Hit:
     snippet: str
     score: float
     url: str | None = None
-    others: int = 0
+    others: int = 0  # other matching paragraphs of the same article, when grouped
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -61,21 +67,27 @@ class Hit:
             "snippet": self.snippet,
             "score": round(self.score, 4),
             "url": self.url,
+            "others": self.others,
         }
+
+
+Facets = dict[str, tuple[tuple[str, int], ...]]
 
 
 @dataclass(frozen=True)
 class SearchResult:
-    """A page of hits, the number of matching paragraphs, and what else the user should know."""
+    """A page of hits, how many matched, facet counts, and what else the user should know."""
 
     query: str
-    total: int
+    total: int  # matching paragraphs, or matching articles when grouped
     hits: tuple[Hit, ...]
     page: int = 1
     limit: int = 10
     suggestion: str | None = None
     notices: tuple[str, ...] = ()
-    facets: dict[str, tuple[tuple[str, int], ...]] = field(default_factory=dict, compare=False)
+    facets: Facets = field(default_factory=dict, compare=False)
+    grouped: bool = False
+    explain: tuple[str, ...] = ()
 
     @property
     def pages(self) -> int:
@@ -87,42 +99,95 @@ class SearchResult:
             "total": self.total,
             "page": self.page,
             "limit": self.limit,
+            "grouped": self.grouped,
             "hits": [hit.to_json() for hit in self.hits],
             "suggestion": self.suggestion,
             "notices": list(self.notices),
+            "facets": {
+                name: [{"value": value, "count": count} for value, count in values]
+                for name, values in self.facets.items()
+            },
         }
 
 
-def run_search(searcher: Any, request: SearchRequest) -> SearchResult:
+def run_search(searcher: Any, request: SearchRequest, *, aliases: Any = None) -> SearchResult:
     """Search ``searcher`` for ``request``; raises QueryError for a query or filter it cannot run."""
     if request.limit < 1 or request.page < 1:
         raise ValueError("limit and page start at 1")
-    plan = plan_query(request.query, searcher)
-    restrict = filter_query(request.filters)
-    wanted = request.page * request.limit
-    options: dict[str, Any] = {"limit": wanted, "filter": restrict}
-    if request.sort == "date":
-        options["sortedby"] = MultiFacet([FieldFacet("day", reverse=True), ScoreFacet()])
-    elif request.sort != "relevance":
+    if request.sort not in ("relevance", "date"):
         raise ValueError(f"unknown sort order {request.sort!r}")
+    plan = (
+        plan_query(request.query, searcher)
+        if aliases is None
+        else plan_query(request.query, searcher, aliases=aliases)
+    )
+    restrict = filter_query(request.filters)
+    first = (request.page - 1) * request.limit
+    options: dict[str, Any] = {
+        "limit": None if request.group else first + request.limit,
+        "filter": restrict,
+    }
+    if request.sort == "date":
+        options["sortedby"] = MultiFacet([FieldFacet("recency"), ScoreFacet()])
     results = searcher.search(plan.query, **options)
+    # Whoosh reports the unfiltered total when a filter lets nothing through.
+    matched = results.docs() if results.scored_length() else set()
+    table = doc_table(searcher)
+    ranked = [(result.docnum, relevance(result.score)) for result in results]
+    if request.group:
+        groups = group_by_article(ranked, table)
+        total = len(groups)
+        page = groups[first : first + request.limit]
+    else:
+        total = len(results) if matched else 0
+        page = [(docnum, score, 0) for docnum, score in ranked[first : first + request.limit]]
     hits = tuple(
-        make_hit(result.fields(), result.score or 0.0, plan.terms)
-        for result in results[(request.page - 1) * request.limit : wanted]
+        make_hit(searcher.stored_fields(docnum), score, plan.terms, others)
+        for docnum, score, others in page
     )
     return SearchResult(
         query=request.query,
-        # Whoosh reports the unfiltered total when a filter lets nothing through.
-        total=len(results) if results.scored_length() else 0,
+        total=total,
         hits=hits,
         page=request.page,
         limit=request.limit,
         suggestion=plan.suggestion,
         notices=plan.notices,
+        facets=facet_counts(matched, table),
+        grouped=request.group,
+        explain=getattr(plan, "explain", ()),
     )
 
 
-def make_hit(fields: dict[str, Any], score: float, terms: frozenset[str]) -> Hit:
+def similar(searcher: Any, paragraph_id: str, *, limit: int = 10) -> SearchResult:
+    """Paragraphs that share the most distinctive words of paragraph ``paragraph_id``."""
+    docnum = searcher.document_number(id=paragraph_id)
+    if docnum is None:
+        raise ArticleNotFoundError(
+            f"no paragraph with id {paragraph_id!r}", hint="paragraph ids look like ARTICLE-N"
+        )
+    key_terms = searcher.key_terms([docnum], "text", numterms=SIMILAR_TERMS)
+    terms = frozenset(word for word, _ in key_terms)
+    wanted = q.Or([q.Term("text", word, boost=weight) for word, weight in key_terms])
+    results = searcher.search(wanted, limit=limit, mask=q.Term("id", paragraph_id))
+    hits = tuple(make_hit(result.fields(), result.score or 0.0, terms) for result in results)
+    return SearchResult(
+        query=f"similar to {paragraph_id}",
+        total=len(results) if results.scored_length() else 0,
+        hits=hits,
+        limit=limit,
+        explain=(f"distinctive words: {', '.join(sorted(terms))}",),
+    )
+
+
+def relevance(score: Any) -> float:
+    """The BM25F score of a hit; sorted results carry their sort key, whose last part is -score."""
+    if isinstance(score, tuple):
+        return -float(score[-1])
+    return float(score or 0.0)
+
+
+def make_hit(fields: dict[str, Any], score: float, terms: frozenset[str], others: int = 0) -> Hit:
     meta = fields["meta"]
     return Hit(
         id=fields["id"],
@@ -138,70 +203,67 @@ def make_hit(fields: dict[str, Any], score: float, terms: frozenset[str]) -> Hit
         snippet=snippet(fields["text"], terms),
         score=float(score),
         url=meta.get("url"),
+        others=others,
     )
 
 
-def matches(text: str, terms: frozenset[str]) -> list[tuple[int, int]]:
-    """Character spans of the words of ``text`` whose analysed form is one of ``terms``."""
-    if not terms:
-        return []
-    return [
-        (token.startchar, token.endchar)
-        for token in text_analyzer()(text, chars=True, mode="index")
-        if token.text in terms
-    ]
+@dataclass(frozen=True)
+class DocTable:
+    """Per index version: each document's article, and each article's metadata (for facets)."""
+
+    generation: int
+    article_of: dict[int, str]
+    meta: dict[str, dict[str, Any]]
 
 
-def mark(text: str, spans: list[tuple[int, int]], start: int = 0, end: int | None = None) -> str:
-    """``text[start:end]`` escaped as HTML, the spans wrapped in ``<mark>``."""
-    end = len(text) if end is None else end
-    out: list[str] = []
-    at = start
-    for left, right in spans:
-        if left < start or right > end:
-            continue
-        out.append(escape(text[at:left]))
-        out.append(f"<mark>{escape(text[left:right])}</mark>")
-        at = right
-    out.append(escape(text[at:end]))
-    return "".join(out)
+_tables: weakref.WeakKeyDictionary[Any, DocTable] = weakref.WeakKeyDictionary()
+_tables_lock = threading.Lock()
 
 
-def highlight(text: str, terms: frozenset[str]) -> str:
-    """The whole text, escaped, with every matching word marked."""
-    return mark(text, matches(text, terms))
+def doc_table(searcher: Any) -> DocTable:
+    """The DocTable of the index version ``searcher`` reads, built once per searcher."""
+    table = _tables.get(searcher)
+    if table is None:
+        reader = searcher.reader()
+        article_of: dict[int, str] = {}
+        meta: dict[str, dict[str, Any]] = {}
+        for docnum, fields in reader.iter_docs():
+            article_of[docnum] = fields["article"]
+            meta.setdefault(fields["article"], fields["meta"])
+        table = DocTable(reader.generation(), article_of, meta)
+        with _tables_lock:
+            _tables[searcher] = table
+    return table
 
 
-def snippet(text: str, terms: frozenset[str], size: int = SNIPPET_CHARS) -> str:
-    """The best sentence or two of ``text`` for ``terms``, escaped, matches marked."""
-    spans = matches(text, terms)
-    bounds = sentence_bounds(text)
-    best = (0, 0, 0)  # (distinct terms, matches, -start) of the best window
-    choice = bounds[0]
-    for i, (start, end) in enumerate(bounds):
-        stop = end
-        if i + 1 < len(bounds) and bounds[i + 1][1] - start <= size:
-            stop = bounds[i + 1][1]
-        inside = [(a, b) for a, b in spans if start <= a and b <= stop]
-        distinct = len({text[a:b].lower() for a, b in inside})
-        key = (distinct, len(inside), -start)
-        if key > best:
-            best, choice = key, (start, stop)
-    start, stop = choice
-    if stop - start > size:
-        first = next((a for a, b in spans if start <= a < stop), start)
-        start = max(start, first - size // 3)
-        start = text.rfind(" ", 0, start) + 1 if start > choice[0] else start
-        stop = min(stop, start + size)
-        stop = text.rfind(" ", start, stop) if stop < choice[1] else stop
-    prefix = "…" if start > 0 else ""
-    suffix = "…" if stop < len(text) else ""
-    return prefix + mark(text, spans, start, stop).strip() + suffix
+def group_by_article(
+    ranked: list[tuple[int, float]], table: DocTable
+) -> list[tuple[int, float, int]]:
+    """The best paragraph of each article, in rank order, with how many others matched."""
+    best: dict[str, tuple[int, float]] = {}
+    counts: Counter[str] = Counter()
+    for docnum, score in ranked:
+        article = table.article_of[docnum]
+        best.setdefault(article, (docnum, score))
+        counts[article] += 1
+    return [(docnum, score, counts[article] - 1) for article, (docnum, score) in best.items()]
 
 
-def sentence_bounds(text: str) -> list[tuple[int, int]]:
-    starts = [0] + [m.end() for m in SENTENCE_END.finditer(text)]
-    ends = [*starts[1:], len(text)]
-    return [(s, e) for s, e in zip(starts, ends, strict=True) if text[s:e].strip()] or [
-        (0, len(text))
-    ]
+def facet_counts(docnums: Iterable[int], table: DocTable) -> Facets:
+    """How many matching paragraphs each author, topic, source and year has, most first."""
+    counters: dict[str, Counter[str]] = {name: Counter() for name in FACETS}
+    per_article = Counter(table.article_of[docnum] for docnum in docnums)
+    for article, count in per_article.items():
+        meta = table.meta[article]
+        for author in meta["authors"]:
+            counters["authors"][author] += count
+        for topic in meta["topics"]:
+            counters["topics"][topic] += count
+        if meta["source"]:
+            counters["source"][meta["source"]] += count
+        if meta["date"]:
+            counters["year"][meta["date"][:4]] += count
+    return {
+        name: tuple(sorted(counter.items(), key=lambda item: (-item[1], item[0]))[:FACET_SIZE])
+        for name, counter in counters.items()
+    }
