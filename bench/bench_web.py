@@ -11,20 +11,23 @@ The server runs in its own process (the real `serve` entry point, waitress, 127.
 port) so the clients do not share its interpreter lock. Each client keeps one HTTP/1.1
 connection and requests the HTML results page `/?q=...` in a bounded loop for --seconds.
 
-Query mixes:
-- "mix": a realistic mix; queries drawn with Zipf-like popularity (weight 1/rank) from the
-  SciFact claims (seed index: from 1-3 words sampled from its own paragraphs), so popular
-  queries repeat as they do in real use; the share of repeated queries is printed.
-- "cold": every request a query not asked before (no result cache can help).
+Query mixes (one run each):
+- "keywords, mix": what people type: 1-3 content words of a SciFact claim (seed index: 1-3
+  words sampled from its own paragraphs), drawn with Zipf-like popularity (weight 1/rank) so
+  popular queries repeat as they do in real use; the share of repeated queries is printed.
+- "keywords, cold": every request a keyword query not asked before (no cache can help).
+- "claims, cold": every request a whole SciFact claim (10-20 words), none repeated.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import http.client
 import json
 import random
 import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -33,7 +36,11 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlencode
+
+if TYPE_CHECKING:
+    from corpusearch.article import Article
 
 ROOT = Path(__file__).resolve().parent.parent
 SCIFACT = ROOT.parent / "shared" / "eval" / "scifact"
@@ -42,9 +49,49 @@ CACHE = Path(tempfile.gettempdir()) / "corpusearch-bench"
 TARGET_PARAGRAPHS = 20_000
 SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9(])")
 PYTHON = sys.executable
+INDEX_CODE = ("index.py", "article.py", "analysis.py")
+STOPWORDS = frozenset(
+    [
+        "the",
+        "a",
+        "an",
+        "of",
+        "in",
+        "on",
+        "and",
+        "or",
+        "to",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "by",
+        "with",
+        "for",
+        "from",
+        "that",
+        "this",
+        "as",
+        "at",
+        "it",
+        "its",
+        "not",
+        "no",
+        "than",
+        "have",
+        "has",
+        "can",
+        "may",
+        "more",
+        "less",
+        "does",
+        "do",
+    ]
+)
 
 
-def scifact_articles() -> Iterator[object]:
+def scifact_articles() -> Iterator[Article]:
     """SciFact abstracts as Articles of two-sentence paragraphs, 20,000 paragraphs in all."""
     from corpusearch.article import Article, Paragraph
 
@@ -72,14 +119,14 @@ def build_index(name: str, rebuild: bool) -> Path:
     """The cached index ``name`` ("seeds" or "scifact20k"), built when missing."""
     from corpusearch.corpus import Corpus
 
-    index = CACHE / name
+    # The index format follows the indexing code, so a change there means a fresh build.
+    code = b"".join((ROOT / "src" / "corpusearch" / f).read_bytes() for f in INDEX_CODE)
+    index = CACHE / f"{name}-{hashlib.sha1(code).hexdigest()[:10]}"
     done = index / "BENCH_COMPLETE"
     if done.exists() and not rebuild:
         return index
-    if index.exists():
-        for file in index.iterdir():
-            file.unlink()
-    index.mkdir(parents=True, exist_ok=True)
+    shutil.rmtree(index, ignore_errors=True)
+    index.mkdir(parents=True)
     start = time.perf_counter()
     corpus = Corpus(index)
     report = corpus.index([SEEDS]) if name == "seeds" else corpus.add(scifact_articles())
@@ -103,6 +150,13 @@ def seed_queries(index: Path, rng: random.Random, count: int) -> list[str]:
 def claims() -> list[str]:
     with (SCIFACT / "queries.jsonl").open(encoding="utf-8") as lines:
         return [json.loads(line)["text"] for line in lines]
+
+
+def keywords(claim: str, rng: random.Random) -> str:
+    """What someone might type in a search box about ``claim``: 1-3 of its content words."""
+    words = [w.lower() for w in re.findall(r"[A-Za-z][\w-]{3,}", claim)]
+    words = [w for w in words if w not in STOPWORDS] or [claim]
+    return " ".join(rng.sample(words, min(len(words), rng.randint(1, 3))))
 
 
 def zipf_mix(pool: list[str], rng: random.Random, count: int) -> list[str]:
@@ -186,7 +240,7 @@ def run(name: str, index: Path, queries: list[str], args: argparse.Namespace, la
     asked = queries[50 : 50 + int(figures["requests"])]
     repeated = 1 - len(set(asked)) / max(len(asked), 1)
     print(
-        f"{name:<11} {label:<5} {figures['rate']:7.1f} searches/s   p50 {figures['p50']:6.1f} ms"
+        f"{name:<10} {label:<15} {figures['rate']:6.1f} searches/s   p50 {figures['p50']:6.1f} ms"
         f"   p99 {figures['p99']:6.1f} ms   {int(figures['requests']):6d} requests"
         f"   {int(figures['errors'])} errors   {repeated:4.0%} repeated queries"
     )
@@ -201,15 +255,16 @@ def main() -> None:
     rng = random.Random(5)
     seeds = build_index("seeds", args.rebuild)
     scifact = build_index("scifact20k", args.rebuild)
-    budget = 400 * int(args.seconds)  # more queries than any run can ask
     print(f"{args.clients} clients, {args.seconds:.0f} s per run, GET /?q=... over loopback")
+    budget = 400 * int(args.seconds)  # more queries than any run can ask
     seed_pool = seed_queries(seeds, rng, 1000)
-    run("seeds", seeds, zipf_mix(seed_pool, rng, budget), args, "mix")
-    run("scifact20k", scifact, zipf_mix(claims(), rng, budget), args, "mix")
-    cold = [f"{claim} {word}" for word in ("study", "effect", "patients", "risk", "cells")
-            for claim in claims()]
-    rng.shuffle(cold)
-    run("scifact20k", scifact, cold[:budget], args, "cold")
+    run("seeds", seeds, zipf_mix(seed_pool, rng, budget), args, "keywords, mix")
+    typed = [keywords(claim, rng) for claim in claims()]
+    run("scifact20k", scifact, zipf_mix(typed, rng, budget), args, "keywords, mix")
+    fresh = list(dict.fromkeys(keywords(claim, rng) for claim in claims() * 20))
+    rng.shuffle(fresh)
+    run("scifact20k", scifact, fresh, args, "keywords, cold")
+    run("scifact20k", scifact, claims(), args, "claims, cold")
 
 
 if __name__ == "__main__":

@@ -7,15 +7,15 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Dialog, Page, sync_playwright
 
 from corpusearch.article import Article, Paragraph
 from corpusearch.corpus import Corpus
 from corpusearch.web import background_server, create_app
+from seedpaths import SEEDS
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
-SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 
 pytestmark = [
     pytest.mark.browser,
@@ -78,7 +78,12 @@ def page(browser: Browser) -> Iterator[Page]:
     page = context.new_page()
     page.set_default_timeout(10_000)
     DIALOGS.clear()
-    page.on("dialog", lambda dialog: (DIALOGS.append(dialog.message), dialog.dismiss()))
+
+    def on_dialog(dialog: Dialog) -> None:
+        DIALOGS.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", on_dialog)
     yield page
     context.close()
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import lxml.html  # type: ignore[import-untyped]
 import pytest
 
 from corpusearch.extraction import Block, Extraction
-from corpusearch.html import extract_html
+from corpusearch.html import _prefer_readability, _recover_headings, extract_html
 
 FIXTURES = Path(__file__).parent / "fixtures" / "html"
 
@@ -124,3 +125,90 @@ def test_non_ascii_text_and_byline() -> None:
     assert page.language == "de"
     assert page.blocks[1].text.startswith("Straßenbahnen fahren seit 1896")
     assert page.blocks[2].text.startswith("日本語の段落もあります")
+
+
+def test_article_split_by_an_advert_is_kept_whole_with_byline_and_date() -> None:
+    page = extract("split_body.html")
+    assert len(page.blocks) == 9
+    assert page.blocks[-1].text.startswith("The director said the next report")
+    assert "Advertisement" not in page.body and "newsletter" not in page.body
+    assert page.authors == ("Ana Pereira",)  # degrees after the name are not authors
+    assert page.date == "2020-02-04"
+
+
+def test_readability_recovers_what_trafilatura_cut_short() -> None:
+    html = (FIXTURES / "split_body.html").read_text(encoding="utf-8")
+    first_part = extract_html(html).blocks[:3]
+    recovered = _prefer_readability(list(first_part), html)
+    assert len(recovered) == 9
+    assert recovered[:3] == list(first_part)
+    # when readability's text does not hold trafilatura's, trafilatura's stays
+    other = [Block("A paragraph readability never saw, about something else entirely. " * 9)]
+    assert _prefer_readability(other, html) == other
+
+
+def test_dropped_subheadings_are_put_back_between_kept_paragraphs() -> None:
+    tree = lxml.html.fromstring(
+        "<div><p>First paragraph.</p><h2>A section</h2><p>Second paragraph.</p>"
+        "<h3>Related links</h3><ul><li>Elsewhere</li><li>Other</li></ul>"
+        "<p>Third paragraph.</p></div>"
+    )
+    blocks = [Block("First paragraph."), Block("Second paragraph."), Block("Third paragraph.")]
+    assert _recover_headings(blocks, tree) == [
+        Block("First paragraph."),
+        Block("A section", heading=True),
+        Block("Second paragraph."),
+        Block("Third paragraph."),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("byline", "authors", "date"),
+    [
+        (
+            "By Lena Fischer and Omar Haddad | March 9, 2022",
+            ("Lena Fischer", "Omar Haddad"),
+            "2022-03-09",
+        ),
+        ("By Eric Sato , Example Staff Updated: 18 Nov 2019 9:38 pm", ("Eric Sato",), "2019-11-18"),
+        ("By Mia Wong 2019-11-18T20:51:19Z Science", ("Mia Wong",), "2019-11-18"),
+        (
+            "Posted by Carl Jensen on Monday, June 1st, 2020 at 11:08 a.m.",
+            ("Carl Jensen",),
+            "2020-06-01",
+        ),
+    ],
+)
+def test_bylines_and_dates_under_the_headline(
+    byline: str, authors: tuple[str, ...], date: str
+) -> None:
+    body = "".join(
+        f"<p>Sentence {i} of a body long enough to be the article, with words enough to count "
+        "as prose rather than as a link or a menu item of the page.</p>"
+        for i in range(4)
+    )
+    html = (
+        "<html><head><title>Budget talks stall | Daily Example</title>"
+        "<meta property='og:site_name' content='Daily Example'></head><body>"
+        "<p>In this file photo of June 3, 2004, a caption stands above the headline.</p>"
+        f"<h1>Budget talks stall</h1><div>{byline}</div><article>{body}</article></body></html>"
+    )
+    page = extract_html(html)
+    assert page.title == "Budget talks stall"
+    assert page.authors == authors
+    assert page.date == date
+
+
+def test_headline_that_differs_from_og_title_is_the_visible_one() -> None:
+    body = "".join(
+        f"<p>Paragraph {i} tells the story of the seed bank in the mountains, where thousands "
+        "of varieties are kept cold and dry for the farmers of the future.</p>"
+        for i in range(4)
+    )
+    html = (
+        "<html><head><meta property='og:title' content='Why a vault of seeds matters'>"
+        "<title>Seed vault opens its doors - Example Post</title></head><body>"
+        "<header><h1>Example Post</h1></header>"
+        f"<main><h1>Inside the Mountain Where Seeds Sleep</h1>{body}</main></body></html>"
+    )
+    assert extract_html(html).title == "Inside the Mountain Where Seeds Sleep"

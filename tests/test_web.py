@@ -43,27 +43,6 @@ def evil_article(article_id: str = "evil", word: str = "payload") -> Article:
     )
 
 
-# TEMPORARY until tests/conftest.py provides them.
-SEEDS = Path(__file__).resolve().parent.parent / "seeds"
-
-
-@pytest.fixture(scope="session")
-def seed_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    index = tmp_path_factory.mktemp("seed-index")
-    Corpus(index).index([SEEDS])
-    return index
-
-
-@pytest.fixture
-def app(seed_index: Path) -> Flask:
-    return create_app({"INDEX": str(seed_index), "TESTING": True})
-
-
-@pytest.fixture
-def client(app: Flask) -> FlaskClient:
-    return app.test_client()
-
-
 @pytest.fixture(scope="module")
 def evil_client(tmp_path_factory: pytest.TempPathFactory) -> FlaskClient:
     index = tmp_path_factory.mktemp("evil-index")

@@ -10,8 +10,8 @@ from typing import Any
 
 from corpusearch.article import Article, Paragraph
 from corpusearch.errors import ArticleNotFoundError
-from corpusearch.index import IndexReport, Progress, add_articles, exists, open_index, update_index
 from corpusearch.highlight import highlight
+from corpusearch.index import IndexReport, Progress, add_articles, exists, open_index, update_index
 from corpusearch.query import Filters, plan_query
 from corpusearch.search import SearchRequest, SearchResult, run_search, similar
 

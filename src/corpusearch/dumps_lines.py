@@ -17,13 +17,21 @@ TEASER = re.compile(
     r"|editor['’]?s\s+picks|(?:latest|top)\s+(?:news|stories|headlines|articles|posts)"
     r"|about\s+the\s+authors?|share\s+this(?:\s+\w+)?|tags?|topics|filed\s+under"
     r"|(?:tags?|topics|keywords|categories|filed\s+under)\s*:.*|page\s+not\s+found|not\s+found"
-    r"|(?:error\s+)?404(?:\s+error)?)$",
+    r"|(?:error\s+)?404(?:\s+error)?"
+    # the same markers in the other languages the pages come in most
+    r"|voc[eê]\s+(?:pode|tamb[eé]m)\s+(?:gostar|curtir)\b.*|(?:veja|leia)\s+tamb[eé]m"
+    r"|(?:mat[eé]rias|not[ií]cias|artigos|art[ií]culos)\s+relacionad[oa]s|tambi[eé]n\s+te\s+puede"
+    r"\b.*|(?:[àa]\s+)?lire\s+aussi|sur\s+le\s+m[eê]me\s+sujet|articles?\s+(?:similaires|li[ée]s)"
+    r"|das\s+k[öo]nnte\s+sie\b.*|weitere\s+(?:artikel|themen|nachrichten)|mehr\s+zum\s+thema"
+    r"|leggi\s+anche|articoli\s+correlati|potrebbe\s+interessarti\b.*|関連記事)$",
     re.IGNORECASE,
 )
 COMMENTS = re.compile(
     r"^(?:\d+\s+(?:comments?|responses|replies|reactions)|(?:\w+\s+){0,2}comments?(?:\s+\d+)?"
     r"|leave\s+a\s+(?:reply|comment)|post\s+a\s+comment|add\s+a\s+comment|join\s+the\s+(?:discussion"
-    r"|conversation)|reader\s+comments|discussion|\S.{0,40}\s+(?:says|said|wrote):)$",
+    r"|conversation)|reader\s+comments|discussion|\S.{0,40}\s+(?:says|wrote):"
+    r"|\S.{0,60}\d.{0,20}\s+(?:says|said|wrote|replied):"
+    r"|coment[aá]rios?|commentaires?|kommentare?|commenti)$",
     re.IGNORECASE,
 )
 TOPICS_LINE = re.compile(
@@ -120,8 +128,12 @@ def is_teaser_marker(line: Line) -> bool:
     return line.words <= 6 and TEASER.match(marker(line.text)) is not None
 
 
+import os
+_COMMENT_WORDS = int(os.environ.get("CW", "16"))
+
+
 def is_comment_marker(line: Line) -> bool:
-    return line.words <= 7 and COMMENTS.match(marker(line.text)) is not None
+    return line.words <= _COMMENT_WORDS and COMMENTS.match(marker(line.text)) is not None
 
 
 def is_caption(line: Line, previous: Line | None) -> bool:

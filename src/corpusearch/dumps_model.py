@@ -32,6 +32,8 @@ from corpusearch.dumps_lines import (
 )
 
 _WORD = re.compile(r"\w+")
+import os
+_OFF = bool(os.environ.get("OFF"))
 _THRESHOLD = 10  # words a line must exceed to count for the densest span
 
 
@@ -76,11 +78,13 @@ def line_features(lines: Sequence[Line], boilerplate: frozenset[str]) -> list[li
             teaser_after = min(teaser_after, index)
         if is_comment_marker(lines[index]):
             comment_after = min(comment_after, index)
+    title = _content_words(lines[0].text) if lines else set()
     rows: list[list[float]] = []
     for index, line in enumerate(lines):
         text = line.text
         words = _WORD.findall(text.lower())
         n = max(len(words), 1)
+        content = _content_words(text)
         previous = lines[index - 1] if index else None
         in_span = start <= index < end
         near3 = prose[max(0, index - 3) : index + 4]
@@ -131,9 +135,14 @@ def line_features(lines: Sequence[Line], boilerplate: frozenset[str]) -> list[li
                 float(in_span and line.bullet),
                 float(previous is not None and previous.bullet),
                 float(index + 1 < count and lines[index + 1].bullet),
+                0.0 if _OFF else len(content & title) / max(1, len(title)) if index else 0.0,
             ]
         )
     return rows
+
+
+def _content_words(text: str) -> set[str]:
+    return {word for word in _WORD.findall(text.lower()) if len(word) > 3} - STOPWORDS
 
 
 FEATURES = (
@@ -143,13 +152,13 @@ FEATURES = (
     "in_span", "before_span", "after_span", "after_teaser", "after_comments", "prev_prose",
     "next_prose", "prose_near3", "prose_near8", "first_in_group", "group_size", "heading_shape",
     "lowercase_start", "link", "relative_length", "ellipsis", "has_date", "span_heading",
-    "prose_outside_span", "span_bullet", "prev_bullet", "next_bullet",
+    "prose_outside_span", "span_bullet", "prev_bullet", "next_bullet", "title_overlap",
 )  # fmt: skip
 
 
 CONTEXT_FEATURES = (
     "logit", "mean1", "mean3", "mean10", "max_before5", "max_after5", "in_core", "before_core",
-    "after_core", "core_position", "prev_p", "next_p",
+    "after_core", "core_position", "prev_p", "next_p", "core_vocabulary",
 )  # fmt: skip
 
 
@@ -164,8 +173,15 @@ def context_features(lines: Sequence[Line], probabilities: Sequence[float]) -> l
             total, start = 0.0, index + 1
         elif total > best:
             best, core = total, (start, index + 1)
+    vocabulary: Counter[str] = Counter()
+    contents = [_content_words(line.text) for line in lines]
+    for words, p in zip(contents, probabilities, strict=True):
+        if p >= 0.7:
+            vocabulary.update(words)
     rows = []
     for index, p in enumerate(probabilities):
+        own = contents[index]
+        shared = 0.0 if _OFF else sum(vocabulary[word] - (p >= 0.7) >= 1 for word in own) / max(1, len(own))
         clipped = min(max(p, 1e-4), 1 - 1e-4)
 
         def mean(radius: int, i: int = index) -> float:
@@ -186,6 +202,7 @@ def context_features(lines: Sequence[Line], probabilities: Sequence[float]) -> l
                 (index - core[0]) / max(1, core[1] - core[0]) if core[1] > core[0] else -1.0,
                 probabilities[index - 1] if index else 0.0,
                 probabilities[index + 1] if index + 1 < count else 0.0,
+                shared,
             ]
         )
     return rows
@@ -224,11 +241,47 @@ class LineModel:
 
 
 @dataclass(frozen=True)
+class TreeModel:
+    """Boosted regression trees on the log-odds scale; each tree is flat arrays of nodes.
+
+    A node with feature -1 is a leaf holding ``value``; otherwise rows with
+    ``row[feature] <= threshold`` go to ``left``, the others to ``right``.
+    """
+
+    bias: float
+    trees: tuple[tuple[tuple[int, float, int, int, float], ...], ...]
+
+    def probabilities(self, rows: Sequence[Sequence[float]]) -> list[float]:
+        out = []
+        for row in rows:
+            z = self.bias
+            for tree in self.trees:
+                node = tree[0]
+                while node[0] >= 0:
+                    node = tree[node[2] if row[node[0]] <= node[1] else node[3]]
+                z += node[4]
+            out.append(1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z)))))
+        return out
+
+    def to_json(self) -> dict[str, Any]:
+        return {"bias": self.bias, "trees": [[list(node) for node in tree] for tree in self.trees]}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> TreeModel:
+        trees = tuple(
+            tuple((int(f), float(t), int(lo), int(hi), float(v)) for f, t, lo, hi, v in tree)
+            for tree in data["trees"]
+        )
+        return cls(float(data["bias"]), trees)
+
+
+@dataclass(frozen=True)
 class StackedModel:
-    """Two logistic stages: line features, then those plus the first stage's neighbourhood."""
+    """Two stages: logistic regression on line features, then boosted trees on those plus the
+    first stage's view of each line's neighbourhood."""
 
     first: LineModel
-    second: LineModel
+    second: TreeModel
 
     def probabilities(self, lines: Sequence[Line], boilerplate: frozenset[str]) -> list[float]:
         rows = line_features(lines, boilerplate)
@@ -250,7 +303,7 @@ class StackedModel:
             CONTEXT_FEATURES
         ):
             raise ValueError("line model was trained on other features")
-        return cls(LineModel.from_json(data["first"]), LineModel.from_json(data["second"]))
+        return cls(LineModel.from_json(data["first"]), TreeModel.from_json(data["second"]))
 
 
 @cache

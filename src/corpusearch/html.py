@@ -23,6 +23,9 @@ _BLOCK_TAGS = frozenset(
 )
 _HEADING_TAGS = frozenset({"head", "h1", "h2", "h3", "h4", "h5", "h6"})
 _ROW_TAGS = frozenset({"row", "tr"})
+_SUBHEADING_TAGS = frozenset({"h2", "h3", "h4", "h5", "h6"})
+_SOURCE_TAGS = ("p", "li", "blockquote", "h2", "h3", "h4", "h5", "h6")
+_HEADING_GAP = 4  # elements between two kept paragraphs for a heading there to be put back
 _SPACE = re.compile(r"\s+")
 _WORD = re.compile(r"\w+")
 _MIN_WORDS = 10  # less than this is a menu or a caption, not an article
@@ -53,7 +56,8 @@ def extract_html(html: str, *, url: str | None = None) -> Extraction:
         blocks = _prefer_readability(blocks, html)
     if sum(len(_WORD.findall(block.text)) for block in blocks) < _MIN_WORDS:
         blocks = []
-    body_start = blocks[0].text if blocks else None
+    blocks = _recover_headings(blocks, tree)
+    body_start = next((block.text for block in blocks if not block.heading), None)
     meta = page_metadata(tree, document, url=url, body_start=body_start)
     if blocks and meta.title and _fold(blocks[0].text) == _fold(meta.title):
         blocks = blocks[1:]
@@ -94,6 +98,36 @@ def _prefer_readability(blocks: list[Block], html: str) -> list[Block]:
     if common >= 0.95 * ours_size and common < 0.6 * theirs_size:
         return alternative
     return blocks
+
+
+def _recover_headings(blocks: list[Block], tree: Any) -> list[Block]:
+    """Put back the page's sub-headings (<h2>-<h6>) that stand right above a kept paragraph,
+    a few elements after the one before it, where the extractor dropped them."""
+    elements = list(tree.iter(*_SOURCE_TAGS))
+    texts = [_text(element) for element in elements]
+    where: dict[str, list[int]] = {}
+    for index, text in enumerate(texts):
+        where.setdefault(text, []).append(index)
+    kept = {block.text for block in blocks}
+    result: list[Block] = []
+    last: int | None = None
+    for block in blocks:
+        here = next((i for i in where.get(block.text, ()) if last is None or i > last), None)
+        if here is not None and last is not None and here - last <= _HEADING_GAP:
+            # only the headings right above the paragraph: what follows a dropped heading
+            # is its own (dropped) section, such as a box of related links
+            start = here
+            while start - 1 > last and elements[start - 1].tag in _SUBHEADING_TAGS:
+                start -= 1
+            result.extend(
+                Block(texts[i], heading=True)
+                for i in range(start, here)
+                if texts[i] and texts[i] not in kept
+            )
+        result.append(block)
+        if here is not None:
+            last = here
+    return result
 
 
 def _shingles(text: str) -> Counter[tuple[str, ...]]:

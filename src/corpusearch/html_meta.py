@@ -29,8 +29,9 @@ _BLOCK_TAGS = frozenset(
 # Words that make a meta author a role or an account rather than a person or a wire service.
 _NOT_AUTHOR = frozenset(
     {"admin", "administrator", "staff", "team", "editor", "editors", "desk", "writer"}
-    | {"reporter", "contributor", "correspondent", "newsroom", "guest"}
+    | {"reporter", "contributor", "correspondent", "newsroom", "guest", "columnist", "analyst"}
 )
+_PARTICLES = frozenset({"the", "and", "for", "les", "der", "die", "das", "del", "los", "las"})
 _NAME_SPLIT = re.compile(r"\s*(?:,|;|&|\band\b)\s*")
 _BYLINE_CLASS = (
     "//*[contains(@class, 'byline') or contains(@class, 'author') or @rel='author'"
@@ -39,13 +40,16 @@ _BYLINE_CLASS = (
 )
 # "By", and its equivalents in a few languages, opening a byline.
 _BY_LINE = re.compile(
-    r"^\s*(?:(?:written|posted|reported)\s+)?(?:by|von|par|por|door)\b\s*:?\s*", re.IGNORECASE
+    r"^\s*(?:(?:written|posted|reported|reporting|story|text|words|analysis|commentary)\s+)?"
+    r"(?:by|von|par|por|door)\b\s*:?\s*",
+    re.IGNORECASE,
 )
 # How far after the headline a byline or a date may stand, in text nodes; how long its text.
 _NEAR_HEADLINE = 60
 _MAX_HEADER_TEXT = 150
 _MAX_H1 = 5
 _MIN_OVERLAP = 0.3  # of an <h1>'s words with og:title or <title> (Jaccard) to be the headline
+_UPDATED = re.compile(r"\b(?:updated|modified|edited|revised)\b", re.IGNORECASE)
 _ISO_TIME = re.compile(r"\b(\d{4}-\d\d-\d\d)T(?=\d)")
 # What ends the names of a byline: "on", "|", a weekday...; degrees after a comma ("MS, RD").
 _BYLINE_TAIL = re.compile(
@@ -144,22 +148,39 @@ def _title(tree: Any, headline: Any, document: Any) -> str | None:
 
 def _authors(tree: Any, header: list[str], document: Any, source: str | None) -> tuple[str, ...]:
     """A visible byline near the headline, else in a byline element, else the meta author
-    when the page shows it."""
+    when the page shows it. The meta names trim what a byline runs on with ("Business
+    Columnist" after the name)."""
+    meta_names = [
+        _strip_article(_clean(n)) for n in (getattr(document, "author", None) or "").split(";")
+    ]
+    meta_names = [n for n in meta_names if _is_author(n, source) and not _not_person(n, source)]
     for text in header:
         match = _BY_LINE.match(text)
         names = _names(text[match.end() :], source) if match else ()
         if names:
-            return names
+            return _trim(names, meta_names)
     for element in tree.xpath(_BYLINE_CLASS)[:20]:
         text = _text(element)
         match = _BY_LINE.match(text)
         names = _names(text[match.end() :] if match else text, source)
         if names:
-            return names
-    meta = getattr(document, "author", None) or ""
-    page = lxml_tostring(tree, encoding="unicode", method="text") if meta else ""
-    candidates = (_strip_article(_clean(name)) for name in meta.split(";"))
-    return tuple(n for n in candidates if _is_author(n, source) and _shown(n, page))
+            return _trim(names, meta_names)
+    page = lxml_tostring(tree, encoding="unicode", method="text") if meta_names else ""
+    return tuple(name for name in meta_names if _shown(name, page))
+
+
+def _trim(names: tuple[str, ...], meta_names: list[str]) -> tuple[str, ...]:
+    """Each name cut to the meta name it starts with, if any ("Jo Doe Staff Writer": "Jo Doe")."""
+    trimmed = []
+    for name in names:
+        words = name.casefold().split()
+        for meta in meta_names:
+            prefix = meta.casefold().split()
+            if len(prefix) < len(words) and words[: len(prefix)] == prefix:
+                name = " ".join(name.split()[: len(prefix)])
+                break
+        trimmed.append(name)
+    return tuple(dict.fromkeys(trimmed))
 
 
 def _names(line: str, source: str | None) -> tuple[str, ...]:
@@ -179,11 +200,11 @@ def _names(line: str, source: str | None) -> tuple[str, ...]:
 
 
 def _not_person(text: str, source: str | None) -> bool:
-    """A role ("IGN Staff") or the site's own name, which bylines often add to the names."""
-    folded = text.casefold()
-    if source and (folded in source.casefold() or source.casefold() in folded):
-        return True
-    return any(word in _NOT_AUTHOR for word in _WORD.findall(folded))
+    """A role ("IGN Staff") or the site's own name or part of it ("Example Sport" on "The
+    Example"), which bylines often add to the names."""
+    words = set(_WORD.findall(text.casefold()))
+    site_words = {w for w in _WORD.findall((source or "").casefold()) if len(w) > 2} - _PARTICLES
+    return bool(words & (_NOT_AUTHOR | site_words))
 
 
 def _shown(name: str, page: str) -> bool:
@@ -197,11 +218,11 @@ def _strip_article(name: str) -> str:
 
 
 def _is_author(name: str, source: str | None) -> bool:
-    """A person or a wire service: 2-4 capitalised words, not a role, not the site itself."""
+    """A person, or a wire service (2-3 capitalised words, not a role, not the site itself)."""
     if is_person_name(name):
         return True
     words = name.split()
-    if not 2 <= len(words) <= 4 or any(ch.isdigit() or ch in "@|:/,;" for ch in name):
+    if not 2 <= len(words) <= 3 or any(ch.isdigit() or ch in "@|:/,;" for ch in name):
         return False
     if source and name.casefold() == source.casefold():
         return False
@@ -209,13 +230,17 @@ def _is_author(name: str, source: str | None) -> bool:
 
 
 def _date(near: list[str], document: Any) -> str | None:
-    """The first date written near the headline, else htmldate's original publication date
-    (which trafilatura ran with extensive search)."""
-    for text in near:
-        found = find_date(_iso_days(text))
-        if found is not None:
-            return found[0]
-    return getattr(document, "date", None) or None
+    """The first date written near the headline (an "Updated" one only when no other is),
+    else htmldate's original publication date (trafilatura ran it with extensive search)."""
+    updated = None
+    for line in near:
+        text = _iso_days(line)
+        while (found := find_date(text)) is not None:
+            day, start, end = found
+            if not _UPDATED.search(text[:start]):
+                return day
+            updated, text = updated or day, text[end:]
+    return updated or getattr(document, "date", None) or None
 
 
 def _iso_days(text: str) -> str:
@@ -281,7 +306,22 @@ def _title_tag(tree: Any) -> str | None:
 
 
 def _text(element: Any) -> str:
-    return _clean(" ".join(element.itertext()))
+    """The element's text, with a space where a block element or a line break starts or ends
+    (but none between inline elements: "Molly Woo<span>d</span>")."""
+    parts: list[str] = []
+    _collect(element, parts)
+    return _clean("".join(parts))
+
+
+def _collect(element: Any, parts: list[str]) -> None:
+    if isinstance(element.tag, str):
+        block = element.tag in _BLOCK_TAGS or element.tag == "br"
+        parts.append(" " if block else "")
+        parts.append(element.text or "")
+        for child in element:
+            _collect(child, parts)
+            parts.append(child.tail or "")
+        parts.append(" " if block else "")
 
 
 def _fold(text: str) -> str:

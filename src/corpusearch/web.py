@@ -238,30 +238,42 @@ def _highlight(state: _State, text: str, query: str) -> Markup:
     return escape(text)
 
 
+def _form_context(state: _State, params: SearchParams) -> dict[str, Any]:
+    return {"params": params, "choices": state.cached("choices", state.corpus.choices)}
+
+
+def _results_page(state: _State, params: SearchParams) -> str:
+    result = state.search(params)
+    pages = max(ceil(result.total / result.limit), 1)
+    return render_template(
+        "search.html",
+        **_form_context(state, params),
+        result=result,
+        pages=pages,
+        page_numbers=_page_numbers(min(params.page, pages), pages),
+    )
+
+
 def _routes(app: Flask) -> None:
     @app.get("/")
     def search_page() -> Any:
         state = _state()
         params = _params()
-        context: dict[str, Any] = {"params": params, "result": None, "error": None}
         try:
-            context["choices"] = state.cached("choices", state.corpus.choices)
-            if params.active:
-                result = state.search(params)
-                pages = max(ceil(result.total / result.limit), 1) if result.limit else 1
-                context.update(
-                    result=result,
-                    pages=pages,
-                    page_numbers=_page_numbers(min(params.page, pages), pages),
+            if not params.active:
+                articles = state.cached("articles", state.corpus.articles)
+                return render_template(
+                    "search.html", **_form_context(state, params), articles=articles
                 )
-            else:
-                context["article_count"] = len(state.cached("articles", state.corpus.articles))
+            # Whole pages are cached: a repeated search (paging back, reloading, a shared
+            # link) costs no search and no rendering until the index changes.
+            key = ("page", state.version(), params.key())
+            return state.cache.get_or_compute(key, lambda: _results_page(state, params))
         except QueryError as err:
-            context["error"] = str(err)
-            return render_template("search.html", **context), 400
+            context = _form_context(state, params)
+            return render_template("search.html", **context, error=str(err)), 400
         except CorpusearchError as err:
             return _corpus_error(err)
-        return render_template("search.html", **context)
 
     @app.get("/article/<article_id>")
     def article_page(article_id: str) -> Any:

@@ -14,7 +14,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, cast
 
 SORTS = ("relevance", "date")
 FILTERS = ("author", "topic", "source", "since", "until")
@@ -26,6 +26,7 @@ LOOPBACK_NAMES = frozenset({"localhost", "127.0.0.1", "::1"})
 FACET_FILTERS = {"authors": "author", "topics": "topic", "source": "source"}
 FACET_LABELS = {"authors": "Authors", "topics": "Topics", "source": "Sources", "year": "Years"}
 
+T = TypeVar("T")
 _MARK_SPLIT = re.compile(r"(<mark>|</mark>)")
 
 
@@ -81,14 +82,13 @@ class SearchParams:
         """Keyword arguments for ``Corpus.search`` (without limit and page)."""
         kwargs: dict[str, Any] = {name: getattr(self, name) for name in FILTERS}
         kwargs["sort"] = self.sort
-        if self.group:
-            kwargs["group"] = True
+        kwargs["group"] = self.group
         return kwargs
 
-    def to_args(self, **changes: Any) -> dict[str, str]:
+    def to_args(self, **changes: Any) -> dict[str, Any]:
         """The query string of these parameters with ``changes`` applied; defaults are left out."""
         params = replace(self, **changes) if changes else self
-        args: dict[str, str] = {}
+        args: dict[str, Any] = {}
         if params.q:
             args["q"] = params.q
         args.update(params.filters())
@@ -199,7 +199,7 @@ class ResultCache:
         self.hits = 0
         self.misses = 0
 
-    def get_or_compute(self, key: object, compute: Callable[[], object]) -> object:
+    def get_or_compute(self, key: object, compute: Callable[[], T]) -> T:
         """The cached value of ``key``, computing (outside the lock) and storing it if absent."""
         if self._size <= 0:
             return compute()
@@ -207,7 +207,7 @@ class ResultCache:
             if key in self._items:
                 self._items.move_to_end(key)
                 self.hits += 1
-                return self._items[key]
+                return cast(T, self._items[key])
             self.misses += 1
         value = compute()
         with self._lock:
