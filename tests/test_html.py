@@ -177,6 +177,16 @@ def test_dropped_subheadings_are_put_back_between_kept_paragraphs() -> None:
             ("Carl Jensen",),
             "2020-06-01",
         ),
+        (
+            "By Kim Lee | Updated March 3, 2021 | Published March 1, 2021",
+            ("Kim Lee",),
+            "2021-03-01",
+        ),
+        (
+            "Analysis by Kim Lee, Example Daily columnist. Updated May 2, 2021",
+            ("Kim Lee",),
+            "2021-05-02",
+        ),
     ],
 )
 def test_bylines_and_dates_under_the_headline(
