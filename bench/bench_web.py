@@ -25,6 +25,7 @@ import argparse
 import hashlib
 import http.client
 import json
+import os
 import random
 import re
 import shutil
@@ -230,6 +231,8 @@ def drive(port: int, queries: list[str], clients: int, seconds: float) -> dict[s
 
 
 def run(name: str, index: Path, queries: list[str], args: argparse.Namespace, label: str) -> None:
+    if args.only and args.only not in f"{name} {label}":
+        return
     process, port = start_server(index)
     try:
         drive(port, queries[:50], 2, 5)  # warm-up: open searchers, load templates
@@ -251,11 +254,14 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--rebuild", action="store_true")
+    parser.add_argument("--only", help="only the runs whose 'index mix' names contain this")
     args = parser.parse_args()
     rng = random.Random(5)
     seeds = build_index("seeds", args.rebuild)
     scifact = build_index("scifact20k", args.rebuild)
     print(f"{args.clients} clients, {args.seconds:.0f} s per run, GET /?q=... over loopback")
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(f"machine: {os.cpu_count()} CPUs, load average {load} before the runs")
     budget = 400 * int(args.seconds)  # more queries than any run can ask
     seed_pool = seed_queries(seeds, rng, 1000)
     run("seeds", seeds, zipf_mix(seed_pool, rng, budget), args, "keywords, mix")

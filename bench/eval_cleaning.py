@@ -175,7 +175,9 @@ def evaluate(
 ) -> None:
     suffix = ".txt" if kind == "dumps" else ".html.gz"
     paths = sorted((data / kind).glob("*" + suffix))
-    ids = [path.name.removesuffix(suffix) for path in paths if path.name.removesuffix(suffix) in truth]
+    ids = [
+        path.name.removesuffix(suffix) for path in paths if path.name.removesuffix(suffix) in truth
+    ]
     cleaners: dict[str, Cleaner] = {}
     how = "product code path"
     if kind == "dumps" and not shipped:
@@ -201,8 +203,10 @@ def evaluate(
     precision, recall, f1 = mean_scores(counts.values())
     print(f"== {kind}: {len(counts)} pages ({how})")
     print(f"F1 {f1:.3f}  precision {precision:.3f}  recall {recall:.3f}")
-    print(f"metadata on {sum(page in results for page in gold)} labelled pages: "
-          + _metadata(results, gold))
+    print(
+        f"metadata on {sum(page in results for page in gold)} labelled pages: "
+        + _metadata(results, gold)
+    )
     print("10 worst pages (F1, precision, recall):")
     for page in sorted(counts, key=lambda p: page_f1(counts[p]))[:10]:
         tp, fp, fn = counts[page]

@@ -13,7 +13,6 @@ import argparse
 import json
 import re
 import sys
-from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -28,7 +27,6 @@ from corpusearch.dumps_model import (  # noqa: E402
     FEATURES,
     LineModel,
     StackedModel,
-    TreeModel,
     context_features,
     line_features,
 )
@@ -80,76 +78,7 @@ def train(pages: Sequence[Page], folds: int = 5) -> StackedModel:
         for lines, rows, labels in pages[fold::folds]:
             context = context_features(lines, inner.probabilities(rows))
             stacked.append(([a + b for a, b in zip(rows, context, strict=True)], labels))
-    return StackedModel(first, boost(stacked))
-
-
-def boost(
-    pages: Sequence[tuple[list[list[float]], list[int]]],
-    trees: int = 120,
-    depth: int = 3,
-    rate: float = 0.15,
-    bins: int = 24,
-    min_weight: float = 20.0,
-) -> TreeModel:
-    """Gradient-boosted trees for the logistic loss (Newton leaves), features cut at quantiles."""
-    x = np.array([row for rows, _ in pages for row in rows], dtype=float)
-    y = np.array([label for _, labels in pages for label in labels], dtype=float)
-    weight = np.sqrt(np.exp(x[:, 0]))
-    cuts = [np.unique(np.quantile(column, np.linspace(0, 1, bins + 1)[1:-1])) for column in x.T]
-    binned = np.stack([np.searchsorted(c, column) for c, column in zip(cuts, x.T)], axis=1)
-    rate_bias = float(np.log((weight * y).sum() / (weight * (1 - y)).sum()))
-    z = np.full(len(y), rate_bias)
-    model: list[tuple[tuple[int, float, int, int, float], ...]] = []
-    for _ in range(trees):
-        p = 1.0 / (1.0 + np.exp(-z))
-        g, h = weight * (p - y), weight * p * (1 - p)
-        nodes: list[list[float]] = []
-
-        def grow(rows: np.ndarray, level: int) -> int:
-            index = len(nodes)
-            nodes.append([-1, 0.0, 0, 0, float(-g[rows].sum() / (h[rows].sum() + 1.0)) * rate])
-            if level == depth or h[rows].sum() < 2 * min_weight:
-                return index
-            best = (0.0, -1, 0)
-            gs, hs = g[rows].sum(), h[rows].sum()
-            for f in range(x.shape[1]):
-                gl = np.cumsum(np.bincount(binned[rows, f], g[rows], minlength=bins + 1))
-                hl = np.cumsum(np.bincount(binned[rows, f], h[rows], minlength=bins + 1))
-                ok = (hl >= min_weight) & (hs - hl >= min_weight)
-                gain = gl**2 / (hl + 1) + (gs - gl) ** 2 / (hs - hl + 1) - gs**2 / (hs + 1)
-                gain[~ok] = 0.0
-                b = int(gain.argmax())
-                if gain[b] > best[0] and b < len(cuts[f]):
-                    best = (float(gain[b]), f, b)
-            if best[1] < 0:
-                return index
-            f, b = best[1], best[2]
-            left = rows[binned[rows, f] <= b]
-            right = rows[binned[rows, f] > b]
-            nodes[index][:2] = [f, float(cuts[f][b])]
-            nodes[index][2] = grow(left, level + 1)
-            nodes[index][3] = grow(right, level + 1)
-            return index
-
-        grow(np.arange(len(y)), 0)
-        tree = tuple((int(n[0]), n[1], int(n[2]), int(n[3]), n[4]) for n in nodes)
-        model.append(tree)
-        z += _tree_values(tree, x)
-    return TreeModel(rate_bias, tuple(model))
-
-
-def _tree_values(tree: tuple[tuple[int, float, int, int, float], ...], x: np.ndarray) -> np.ndarray:
-    out = np.zeros(len(x))
-    stack = [(0, np.arange(len(x)))]
-    while stack:
-        node, rows = stack.pop()
-        f, threshold, left, right, value = tree[node]
-        if f < 0:
-            out[rows] = value
-            continue
-        go_left = x[rows, f] <= threshold
-        stack += [(left, rows[go_left]), (right, rows[~go_left])]
-    return out
+    return StackedModel(first, fit(stacked))
 
 
 def fit(pages: Sequence[tuple[list[list[float]], list[int]]], l2: float = 1.0) -> LineModel:
@@ -189,8 +118,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     lines = sum(len(labels) for _, _, labels in pages.values())
     print(f"trained on {len(pages)} pages, {lines} lines -> {args.out}")
     names = FEATURES + CONTEXT_FEATURES
-    used = Counter(names[node[0]] for tree in model.second.trees for node in tree if node[0] >= 0)
-    print("second stage: most used features", ", ".join(name for name, _ in used.most_common(12)))
+    weights = sorted(zip(names, model.second.weights, strict=True), key=lambda t: -abs(t[1]))
+    print("strongest second-stage weights:")
+    for name, weight in weights[:12]:
+        print(f"  {weight:+.3f}  {name}")
 
 
 if __name__ == "__main__":

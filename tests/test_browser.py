@@ -111,10 +111,14 @@ def test_search_narrow_by_facet_and_open_a_hit_in_context(page: Page, base_url: 
     p.screenshot(path=str(ARTIFACTS / "results.png"), full_page=True)
     assert_no_script_ran(p)
 
-    p.locator("aside.facets a", has_text="Eldad Shavit").click()
-    p.wait_for_url(re.compile(r"author=Eldad\+Shavit"))
+    authors = p.get_by_role("complementary").locator("section", has_text="Authors")
+    facet = authors.get_by_role("link").first
+    author = facet.inner_text().rsplit(maxsplit=1)[0]  # "Name 12": the name, then the count
+    facet.click()
+    p.wait_for_url(re.compile(r"author="))
     metas = p.locator("li.card .meta").all_inner_texts()
-    assert metas and all("Eldad Shavit" in meta for meta in metas)
+    assert metas and all(author in meta for meta in metas)
+    narrowed_url = p.url
 
     link = p.locator("li.card h2 a").first
     anchor = (link.get_attribute("href") or "").rsplit("#", 1)[1]
@@ -128,7 +132,7 @@ def test_search_narrow_by_facet_and_open_a_hit_in_context(page: Page, base_url: 
     assert p.locator(".reader mark").count() > 0
 
     p.get_by_role("link", name=re.compile("Back to results")).click()
-    p.wait_for_url(re.compile(r"/\?q=Mosul\+militias&author=Eldad\+Shavit$"))
+    p.wait_for_url(narrowed_url)
     assert_no_script_ran(p)
 
 

@@ -209,3 +209,23 @@ def test_repeated_lines_across_pages_are_boilerplate() -> None:
 def test_empty_dump_gives_no_blocks() -> None:
     assert extract_dump("").blocks == ()
     assert extract_dump("\n\n  • Home\n").blocks == ()
+
+
+def test_benchmark_metric_on_a_toy_example() -> None:
+    import importlib.util
+    import sys
+
+    path = Path(__file__).resolve().parent.parent / "bench" / "eval_cleaning.py"
+    spec = importlib.util.spec_from_file_location("eval_cleaning", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault("eval_cleaning", module)  # its dataclasses look themselves up there
+    spec.loader.exec_module(module)
+    true = "one two three four five"  # shingles: (1 2 3 4), (2 3 4 5)
+    assert module.page_counts(true, true) == (2, 0, 0)
+    assert module.page_counts(true, "one two three four six") == (1, 1, 1)
+    assert module.page_counts(true, "") == (0, 0, 2)
+    precision, recall, f1 = module.mean_scores([(2, 0, 0), (1, 1, 1), (0, 0, 2)])
+    assert precision == pytest.approx(0.75)  # the empty prediction has no precision
+    assert recall == pytest.approx(0.5)
+    assert f1 == pytest.approx(0.6)

@@ -8,7 +8,7 @@ import lxml.html  # type: ignore[import-untyped]
 import pytest
 
 from corpusearch.extraction import Block, Extraction
-from corpusearch.html import _prefer_readability, _recover_headings, extract_html
+from corpusearch.html import _prefer_readability, _recover_headings, _trim_edges, extract_html
 
 FIXTURES = Path(__file__).parent / "fixtures" / "html"
 
@@ -222,3 +222,18 @@ def test_headline_that_differs_from_og_title_is_the_visible_one() -> None:
         f"<main><h1>Inside the Mountain Where Seeds Sleep</h1>{body}</main></body></html>"
     )
     assert extract_html(html).title == "Inside the Mountain Where Seeds Sleep"
+
+
+def test_furniture_at_the_edges_of_the_body_is_trimmed() -> None:
+    body = [Block("The council met on Monday and agreed to open the river path next spring.")]
+    blocks = [
+        Block("Reading time: 3 minutes"),
+        Block("Updated 10:01 pm PST, Tuesday"),
+        *body,
+        Block("Comments", heading=True),
+        Block("comments"),
+    ]
+    assert _trim_edges(blocks) == body
+    # short sentences and sub-headings inside the body stay
+    inside = [body[0], Block("What next", heading=True), Block("Nobody knows."), body[0]]
+    assert _trim_edges(inside) == inside

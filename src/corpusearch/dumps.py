@@ -22,6 +22,7 @@ from corpusearch.dumps_lines import (
     is_caption,
     is_comment_marker,
     is_heading,
+    is_prose,
     is_teaser_marker,
     parse_lines,
 )
@@ -48,7 +49,45 @@ def _model_body(
     lines: Sequence[Line], boilerplate: frozenset[str], model: StackedModel
 ) -> list[int]:
     probabilities = model.probabilities(lines, boilerplate)
-    return [index for index, p in enumerate(probabilities) if p >= 0.5]
+    chosen = {index for index, p in enumerate(probabilities) if p >= 0.5}
+    # Where the model agrees with the densest span of prose, keep that span's prose whole.
+    start, end = densest_span(lines, boilerplate)
+    prose = [index for index in range(start, end) if is_prose(lines[index])]
+    if prose and 2 * len(chosen.intersection(prose)) >= len(prose):
+        chosen.update(prose)
+        chosen.update(
+            i for i in range(start, end) if is_heading(lines[i]) and probabilities[i] >= 0.2
+        )
+    ordered = sorted(chosen)
+    first = next((index for index in ordered if is_prose(lines[index])), None)
+    if first is None:
+        return ordered
+    # Comments, teasers and tags follow the article: nothing after their marker is body.
+    stop = next(
+        (
+            index
+            for index in range(first + 1, len(lines))
+            if is_comment_marker(lines[index])
+            or (is_teaser_marker(lines[index]) and not any(i > index for i in prose))
+        ),
+        len(lines),
+    )
+    kept = [index for index in ordered if index < stop]
+    # A short line far from any other chosen line is stray furniture.
+    return [
+        index
+        for position, index in enumerate(kept)
+        if is_prose(lines[index])
+        or min(
+            (
+                abs(index - other)
+                for other in kept[max(0, position - 1) : position + 2]
+                if other != index
+            ),
+            default=99,
+        )
+        <= 5
+    ]
 
 
 def _blocks(
@@ -68,7 +107,7 @@ def _blocks(
             or is_teaser_marker(line)
             or is_comment_marker(line)
             or is_caption(line, None)
-            or (not kept and is_caption(line, previous))
+            or (not any(is_prose(lines[i]) for i, _ in kept) and is_caption(line, previous))
         ):
             continue
         kept.append((index, Block(text, heading=is_heading(line))))
@@ -77,29 +116,49 @@ def _blocks(
     return kept
 
 
-def _find_title(lines: Sequence[Line], start: int, headline: str | None) -> tuple[str | None, int]:
-    """The page's headline and its line index (-1 when not found) before the body start."""
+def _find_title(
+    lines: Sequence[Line], start: int, headline: str | None, body: Sequence[Block]
+) -> tuple[str | None, int]:
+    """The page's headline and its line index (-1 when not found) before the body start.
+
+    A "Headline | Site" first line names it; otherwise the heading-shaped line before the body
+    whose words the body shares most, nearer lines winning ties.
+    """
     if headline is not None:
         folded = headline.casefold()
         for index in range(start - 1, 0, -1):
             if lines[index].text.casefold() == folded:
                 return lines[index].text, index
-        return headline, -1
-    for index in range(start - 1, max(start - 12, -1), -1):
+    vocabulary = set().union(*(_content(block.text) for block in body[:20]))
+    best: tuple[float, int] = (0.0, -1)
+    lo = max(0, start - 40)
+    for index in range(lo, start):
         line = lines[index]
         previous = lines[index - 1] if index > 0 else None
         if (
             line.bullet
-            or line.words < 3
+            or not 3 <= line.words <= 30
             or JUNK.match(line.text)
             or is_caption(line, previous)
             or is_byline_or_date(line)
             or is_person_name(line.text)
+            or is_teaser_marker(line)
+            or (SENTENCE_END.search(line.text) is not None and line.text[-1] not in "?!")
         ):
             continue
-        if SENTENCE_END.search(line.text) is None or line.text.endswith("?"):
-            return split_title(line.text)[0], index
-    return None, -1
+        words = _content(line.text)
+        if not words:
+            continue
+        score = len(words & vocabulary) / len(words) + 0.2 * (index - lo) / (start - lo)
+        if score > best[0]:
+            best = (score, index)
+    if best[1] >= 0 and best[0] >= 0.45:
+        return split_title(lines[best[1]].text)[0], best[1]
+    return headline, -1
+
+
+def _content(text: str) -> set[str]:
+    return {word for word in re.findall(r"\w+", text.lower()) if len(word) > 3} - STOPWORDS
 
 
 def _authors(lines: Sequence[Line], lo: int, hi: int) -> tuple[str, ...]:
@@ -108,12 +167,17 @@ def _authors(lines: Sequence[Line], lo: int, hi: int) -> tuple[str, ...]:
         line = lines[index]
         if line.bullet:
             continue
+        bare = not re.search(r"\bby\b", line.text, re.IGNORECASE)
+        near_anchor = any(
+            is_byline_or_date(lines[i]) or i == lo - 1 for i in range(max(0, index - 3), index)
+        )
+        if bare and not near_anchor:
+            continue  # a bare name line counts only just under the title or a date line
         if line.text.lower() in {"by", "by:"} and index + 1 < len(lines):
             names.extend(parse_byline(lines[index + 1].text))
-        elif line.words <= 12:
-            found = parse_byline(line.text)
-            if found and (line.text.lower().startswith("by") or len(found) >= 1):
-                names.extend(found)
+        elif line.words <= 14:
+            text = re.split(r"(?<=\S)(?=By\s)|\sby\s", line.text, maxsplit=1)[-1]
+            names.extend(parse_byline(text if text != line.text else line.text))
     return tuple(dict.fromkeys(names))
 
 
@@ -171,8 +235,8 @@ def extract_dump_with(
     body_end = kept[-1][0] + 1 if kept else body_start
 
     headline, site = split_title(lines[0].text)
-    title, title_index = _find_title(lines, body_start, headline if site else None)
-    header_lo = title_index + 1 if title_index >= 0 else max(0, body_start - 10)
+    title, title_index = _find_title(lines, body_start, headline if site else None, blocks)
+    header_lo = title_index + 1 if title_index >= 0 else max(0, body_start - 15)
     authors = _authors(lines, header_lo, body_start)
     source = site
     for _, block in kept[:3]:
@@ -180,9 +244,9 @@ def extract_dump_with(
             authors = parse_byline(block.text) if "'s" in block.text or "’s" in block.text else ()
         if source is None:
             source = possessive_source(block.text)
-    header = list(range(header_lo, body_start))
-    before = list(range(header_lo - 1, max(header_lo - 10, -1), -1))
-    date, series = _date_and_series(lines, header + before)
+    header = list(range(body_start - 1, max(body_start - 30, -1), -1))
+    footer = list(range(body_end, min(body_end + 20, len(lines))))
+    date, series = _date_and_series(lines, header + footer)
     return Extraction(
         blocks=blocks,
         title=title,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from corpusearch.metadata import find_date, parse_byline
 
@@ -34,8 +35,9 @@ COMMENTS = re.compile(
     r"|coment[aá]rios?|commentaires?|kommentare?|commenti)$",
     re.IGNORECASE,
 )
+# "Tags: a, b" or a run-together "TopicsIranIraq" line
 TOPICS_LINE = re.compile(
-    r"^(?:topics?|tags?|keywords|categories|filed\s+under)\s*:?\s*(?P<rest>\S.*)$", re.IGNORECASE
+    r"^(?i:topics?|tags?|keywords|categories|filed\s+under)(?:\s*:\s*|(?=[A-Z]))(?P<rest>\S.*)$"
 )
 JUNK = re.compile(
     r"^(?:advertisement|advertising|sponsored(?:\s+content)?|ad|share|tweet|e-?mail|print"
@@ -125,15 +127,22 @@ def marker(text: str) -> str:
 
 
 def is_teaser_marker(line: Line) -> bool:
-    return line.words <= 6 and TEASER.match(marker(line.text)) is not None
-
-
-import os
-_COMMENT_WORDS = int(os.environ.get("CW", "16"))
+    """Markers after which teasers of other pages, or the page's tags, follow."""
+    return _markers(line.text, line.words)[0]
 
 
 def is_comment_marker(line: Line) -> bool:
-    return line.words <= _COMMENT_WORDS and COMMENTS.match(marker(line.text)) is not None
+    """Markers of a comment section or of one comment ("N Comments", "Jane says:")."""
+    return _markers(line.text, line.words)[1]
+
+
+@lru_cache(maxsize=8192)
+def _markers(text: str, words: int) -> tuple[bool, bool]:
+    if words > 16:
+        return False, False
+    short = marker(text)
+    teaser = TOPICS_LINE.match(text) is not None or (words <= 6 and TEASER.match(short) is not None)
+    return teaser, COMMENTS.match(short) is not None
 
 
 def is_caption(line: Line, previous: Line | None) -> bool:
@@ -171,7 +180,7 @@ def is_byline_or_date(line: Line) -> bool:
     found = find_date(line.text)
     if found is not None and len(line.text) - (found[2] - found[1]) < 30:
         return True
-    return bool(parse_byline(line.text)) and line.text.lower().startswith("by")
+    return line.text[:2].lower() == "by" and bool(parse_byline(line.text))
 
 
 def is_prose(line: Line) -> bool:

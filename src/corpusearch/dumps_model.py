@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import json
 import math
+import operator
 import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
@@ -22,7 +23,6 @@ from corpusearch.dumps_lines import (
     JUNK,
     STOPWORDS,
     Line,
-    find_date,
     is_byline_or_date,
     is_caption,
     is_comment_marker,
@@ -30,10 +30,9 @@ from corpusearch.dumps_lines import (
     is_prose,
     is_teaser_marker,
 )
+from corpusearch.metadata import find_date, split_title
 
 _WORD = re.compile(r"\w+")
-import os
-_OFF = bool(os.environ.get("OFF"))
 _THRESHOLD = 10  # words a line must exceed to count for the densest span
 
 
@@ -78,7 +77,7 @@ def line_features(lines: Sequence[Line], boilerplate: frozenset[str]) -> list[li
             teaser_after = min(teaser_after, index)
         if is_comment_marker(lines[index]):
             comment_after = min(comment_after, index)
-    title = _content_words(lines[0].text) if lines else set()
+    title = _content_words(split_title(lines[0].text)[0]) if lines else frozenset()
     rows: list[list[float]] = []
     for index, line in enumerate(lines):
         text = line.text
@@ -97,7 +96,7 @@ def line_features(lines: Sequence[Line], boilerplate: frozenset[str]) -> list[li
                 float(line.words >= 25),
                 float(line.bullet),
                 float(text[-1:] in '.!?"”’)'),
-                sum(word in STOPWORDS for word in words) / n,
+                len([word for word in words if word in STOPWORDS]) / n,
                 sum(word[:1].isupper() for word in text.split()) / max(line.words, 1),
                 sum(ch.isdigit() for ch in text) / len(text),
                 text.count(",") / n,
@@ -135,14 +134,15 @@ def line_features(lines: Sequence[Line], boilerplate: frozenset[str]) -> list[li
                 float(in_span and line.bullet),
                 float(previous is not None and previous.bullet),
                 float(index + 1 < count and lines[index + 1].bullet),
-                0.0 if _OFF else len(content & title) / max(1, len(title)) if index else 0.0,
+                len(content & title) / max(1, len(title)) if index else 0.0,
             ]
         )
     return rows
 
 
-def _content_words(text: str) -> set[str]:
-    return {word for word in _WORD.findall(text.lower()) if len(word) > 3} - STOPWORDS
+@lru_cache(maxsize=8192)
+def _content_words(text: str) -> frozenset[str]:
+    return frozenset(word for word in _WORD.findall(text.lower()) if len(word) > 3) - STOPWORDS
 
 
 FEATURES = (
@@ -165,7 +165,9 @@ CONTEXT_FEATURES = (
 def context_features(lines: Sequence[Line], probabilities: Sequence[float]) -> list[list[float]]:
     """Features of each line's neighbourhood in the first-stage probabilities."""
     count = len(lines)
-    gains = [(p - 0.5) * math.log2(2 + line.words) for p, line in zip(probabilities, lines)]
+    gains = [
+        (p - 0.5) * math.log2(2 + line.words) for p, line in zip(probabilities, lines, strict=True)
+    ]
     best, core, total, start = 0.0, (0, 0), 0.0, 0
     for index, gain in enumerate(gains):
         total += gain
@@ -178,22 +180,25 @@ def context_features(lines: Sequence[Line], probabilities: Sequence[float]) -> l
     for words, p in zip(contents, probabilities, strict=True):
         if p >= 0.7:
             vocabulary.update(words)
+    prefix = [0.0]
+    for p in probabilities:
+        prefix.append(prefix[-1] + p)
+
+    def mean(radius: int, i: int) -> float:
+        lo, hi = max(0, i - radius), min(count, i + radius + 1)
+        return (prefix[hi] - prefix[lo]) / (hi - lo)
+
     rows = []
     for index, p in enumerate(probabilities):
         own = contents[index]
-        shared = 0.0 if _OFF else sum(vocabulary[word] - (p >= 0.7) >= 1 for word in own) / max(1, len(own))
+        shared = sum(vocabulary[word] - (p >= 0.7) >= 1 for word in own) / max(1, len(own))
         clipped = min(max(p, 1e-4), 1 - 1e-4)
-
-        def mean(radius: int, i: int = index) -> float:
-            window = probabilities[max(0, i - radius) : i + radius + 1]
-            return sum(window) / len(window)
-
         rows.append(
             [
                 math.log(clipped / (1 - clipped)),
-                mean(1),
-                mean(3),
-                mean(10),
+                mean(1, index),
+                mean(3, index),
+                mean(10, index),
                 max(probabilities[max(0, index - 5) : index], default=0.0),
                 max(probabilities[index + 1 : index + 6], default=0.0),
                 float(core[0] <= index < core[1]),
@@ -218,11 +223,12 @@ class LineModel:
     bias: float
 
     def probabilities(self, rows: Sequence[Sequence[float]]) -> list[float]:
+        # Fold the standardisation into the weights: z = bias' + sum(w' * x).
+        weights = [w / s for w, s in zip(self.weights, self.scale, strict=True)]
+        bias = self.bias - sum(w * m for w, m in zip(weights, self.mean, strict=True))
         out = []
         for row in rows:
-            z = self.bias
-            for x, m, s, w in zip(row, self.mean, self.scale, self.weights, strict=True):
-                z += w * (x - m) / s
+            z = bias + sum(map(operator.mul, row, weights))
             out.append(1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z)))))
         return out
 
@@ -236,52 +242,18 @@ class LineModel:
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> LineModel:
-        mean, scale, weights = (tuple(map(float, data[key])) for key in ("mean", "scale", "weights"))
+        mean, scale, weights = (
+            tuple(map(float, data[key])) for key in ("mean", "scale", "weights")
+        )
         return cls(mean, scale, weights, float(data["bias"]))
 
 
 @dataclass(frozen=True)
-class TreeModel:
-    """Boosted regression trees on the log-odds scale; each tree is flat arrays of nodes.
-
-    A node with feature -1 is a leaf holding ``value``; otherwise rows with
-    ``row[feature] <= threshold`` go to ``left``, the others to ``right``.
-    """
-
-    bias: float
-    trees: tuple[tuple[tuple[int, float, int, int, float], ...], ...]
-
-    def probabilities(self, rows: Sequence[Sequence[float]]) -> list[float]:
-        out = []
-        for row in rows:
-            z = self.bias
-            for tree in self.trees:
-                node = tree[0]
-                while node[0] >= 0:
-                    node = tree[node[2] if row[node[0]] <= node[1] else node[3]]
-                z += node[4]
-            out.append(1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z)))))
-        return out
-
-    def to_json(self) -> dict[str, Any]:
-        return {"bias": self.bias, "trees": [[list(node) for node in tree] for tree in self.trees]}
-
-    @classmethod
-    def from_json(cls, data: dict[str, Any]) -> TreeModel:
-        trees = tuple(
-            tuple((int(f), float(t), int(lo), int(hi), float(v)) for f, t, lo, hi, v in tree)
-            for tree in data["trees"]
-        )
-        return cls(float(data["bias"]), trees)
-
-
-@dataclass(frozen=True)
 class StackedModel:
-    """Two stages: logistic regression on line features, then boosted trees on those plus the
-    first stage's view of each line's neighbourhood."""
+    """Two logistic stages: line features, then those plus the first stage's neighbourhood."""
 
     first: LineModel
-    second: TreeModel
+    second: LineModel
 
     def probabilities(self, lines: Sequence[Line], boilerplate: frozenset[str]) -> list[float]:
         rows = line_features(lines, boilerplate)
@@ -303,7 +275,7 @@ class StackedModel:
             CONTEXT_FEATURES
         ):
             raise ValueError("line model was trained on other features")
-        return cls(LineModel.from_json(data["first"]), TreeModel.from_json(data["second"]))
+        return cls(LineModel.from_json(data["first"]), LineModel.from_json(data["second"]))
 
 
 @cache

@@ -14,6 +14,7 @@ from trafilatura.utils import load_html
 
 from corpusearch.extraction import Block, Extraction
 from corpusearch.html_meta import page_metadata
+from corpusearch.metadata import find_date
 
 # Block-level elements of trafilatura's XML body and of HTML; anything else is inline.
 _BLOCK_TAGS = frozenset(
@@ -28,6 +29,11 @@ _SOURCE_TAGS = ("p", "li", "blockquote", "h2", "h3", "h4", "h5", "h6")
 _HEADING_GAP = 4  # elements between two kept paragraphs for a heading there to be put back
 _SPACE = re.compile(r"\s+")
 _WORD = re.compile(r"\w+")
+_LEAD_WORDS = 5  # a line this short before the body, not ending a sentence, is a label
+_TAIL_WORDS = 3
+_DATED_WORDS = 12  # a line with a date or a clock time, this short, before the body
+_SENTENCE_END = (".", "!", "?", "…", '"', "”", "»", "。", ")")
+_CLOCK = re.compile(r"\b\d{1,2}:\d\d\b")
 _MIN_WORDS = 10  # less than this is a menu or a caption, not an article
 # readability is consulted when trafilatura's text is this short, or when the page's
 # paragraphs hold this many times more text (the article may run on past what it kept).
@@ -62,7 +68,7 @@ def extract_html(html: str, *, url: str | None = None) -> Extraction:
     if blocks and meta.title and _fold(blocks[0].text) == _fold(meta.title):
         blocks = blocks[1:]
     return Extraction(
-        blocks=tuple(blocks),
+        blocks=tuple(_trim_edges(blocks)),
         title=meta.title,
         authors=meta.authors,
         date=meta.date,
@@ -130,6 +136,27 @@ def _recover_headings(blocks: list[Block], tree: Any) -> list[Block]:
     return result
 
 
+def _trim_edges(blocks: list[Block]) -> list[Block]:
+    """Without the page furniture extractors keep at the edges: a dateline, byline or reading
+    time before the body; headings and one- to three-word labels ("Comments") after it."""
+    start, end = 0, len(blocks)
+    while start < end and _is_label(blocks[start], _LEAD_WORDS, dated=True):
+        start += 1
+    while end > start and (blocks[end - 1].heading or _is_label(blocks[end - 1], _TAIL_WORDS)):
+        end -= 1
+    return blocks[start:end]
+
+
+def _is_label(block: Block, most_words: int, *, dated: bool = False) -> bool:
+    """A short line that does not end a sentence; before the body also a short dated line."""
+    words = len(_WORD.findall(block.text))
+    if block.heading or words > _DATED_WORDS:
+        return False
+    if dated and (find_date(block.text) is not None or _CLOCK.search(block.text)):
+        return True
+    return words <= most_words and not block.text.rstrip().endswith(_SENTENCE_END)
+
+
 def _shingles(text: str) -> Counter[tuple[str, ...]]:
     words = _WORD.findall(text.casefold())
     return Counter(tuple(words[i : i + 4]) for i in range(len(words) - 3))
@@ -160,7 +187,8 @@ def _walk(element: Any, blocks: list[Block]) -> None:
 
 
 def _text(element: Any) -> str:
-    """The element's text; line breaks become spaces, inline tags add none (so "<b>W</b>ord")."""
+    """The element's text; line breaks become spaces (their tails get one, in place: the trees
+    are this module's own), inline tags add none (so "<b>W</b>ord")."""
     for br in element.iter("lb", "br"):
         br.tail = " " + (br.tail or "")
     return _clean("".join(element.itertext()))

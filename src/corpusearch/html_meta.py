@@ -255,10 +255,10 @@ def _text_after(element: Any) -> list[str]:
     nodes = element.xpath(f"(following::text()[normalize-space()])[position() <= {_NEAR_HEADLINE}]")
     for node in nodes:
         parent = node.getparent()
+        if parent is not None and node.is_tail:
+            parent = parent.getparent()
         if parent is None or parent.tag in _SKIP_TEXT_PARENTS:
             continue
-        if node.is_tail:
-            parent = parent.getparent()
         block = parent
         while block is not None and block.tag not in _BLOCK_TAGS:
             block = block.getparent()

@@ -33,12 +33,15 @@ _MONTHS = {
 }
 _MONTH = r"(?P<month>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
 _DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
-_YEAR = r"(?P<year>(?:19|20)\d\d)"
+_YEAR = r"(?P<year>(?:19|20)\d\d)(?:(?!\d)|(?=\d{1,2}:\d\d))"
+_YEAR_RUN = re.compile(r"(?:19|20)\d\d")
 _DATE_PATTERNS = [
-    re.compile(r"\b" + _MONTH + r"\s+" + _DAY + r",?\s+" + _YEAR + r"\b", re.IGNORECASE),
-    re.compile(r"\b" + _DAY + r"\s+(?:of\s+)?" + _MONTH + r",?\s+" + _YEAR + r"\b", re.IGNORECASE),
-    re.compile(r"\b" + _YEAR + r"-(?P<mnum>[01]?\d)-(?P<day>[0-3]?\d)\b"),
-    re.compile(r"\b" + _YEAR + r"/(?P<mnum>[01]?\d)/(?P<day>[0-3]?\d)\b"),
+    re.compile(r"\b" + _MONTH + r"\s+" + _DAY + r",?\s+" + _YEAR, re.IGNORECASE),
+    re.compile(r"\b" + _DAY + r"\s+(?:of\s+)?" + _MONTH + r",?\s+" + _YEAR, re.IGNORECASE),
+    re.compile(r"\b(?P<year>(?:19|20)\d\d)-(?P<mnum>[01]?\d)-(?P<day>[0-3]?\d)(?!\d)"),
+    re.compile(r"\b(?P<year>(?:19|20)\d\d)/(?P<mnum>[01]?\d)/(?P<day>[0-3]?\d)(?!\d)"),
+    # US order, month first (the commonest numeric form on English pages)
+    re.compile(r"\b(?P<mnum>[01]?\d)/(?P<day>[0-3]?\d)/(?P<year>(?:19|20)\d\d)(?!\d)"),
 ]
 
 _NAME_PARTICLES = {"de", "da", "del", "della", "der", "di", "du", "la", "le", "van", "von", "bin"}
@@ -53,6 +56,9 @@ _NOT_NAME_WORDS = {
     "wire", "service", "services", "agency", "online", "magazine", "daily", "times", "journal",
     "post", "herald", "tribune", "institute", "university", "department", "office", "group",
     "company", "inc", "ltd", "llc", "corp", "my", "your", "our", "all", "new", "top", "latest",
+    "key", "points", "courtesy", "site", "tools", "true", "false", "mostly", "based", "evidence",
+    "business", "insider", "black", "friday", "commented", "most", "breaking", "live", "watch",
+    "listen", "related", "sponsored", "image", "images", "copyright", "getty", "stock",
 }  # fmt: skip
 _BYLINE_VERBS = (
     "examines|explores|reports|writes|looks|explains|analyses|analyzes|investigates|asks|"
@@ -84,6 +90,8 @@ class TextMetadata:
 
 def find_date(text: str) -> tuple[str, int, int] | None:
     """The first calendar date in ``text`` as (ISO day, start, end), or None."""
+    if _YEAR_RUN.search(text) is None:
+        return None
     best: tuple[str, int, int] | None = None
     for pattern in _DATE_PATTERNS:
         for match in pattern.finditer(text):
@@ -152,6 +160,7 @@ def parse_byline(text: str) -> tuple[str, ...]:
     if possessive is not None and is_person_name(possessive.group("name")):
         return (clean_name(possessive.group("name")),)
     line = _AUTHOR_PREFIX.sub("", _BY_PREFIX.sub("", text))
+    prefixed = line != text
     found_date = find_date(line)
     if found_date is not None:
         line = line[: found_date[1]]
@@ -160,6 +169,8 @@ def parse_byline(text: str) -> tuple[str, ...]:
     )[0]
     parts = re.split(r"\s*(?:,|;|&|\band\b|\bund\b|\bet\b|\by\b|\be\b)\s*", line)
     names = [clean_name(part) for part in parts if part.strip()]
+    if prefixed:  # "By A, B, Agency Staff": the names up to the first part that is not one
+        names = names[: next((i for i, n in enumerate(names) if not is_person_name(n)), len(names))]
     if not names or not all(is_person_name(name) for name in names):
         return ()
     return tuple(dict.fromkeys(names))

@@ -57,6 +57,7 @@ DEFAULTS: dict[str, Any] = {
     "MAX_CONTENT_LENGTH": 16 * 1024,  # request bodies (the form never sends one)
     "EXPORT_LIMIT": 1000,  # hits in a CSV/JSON download
     "CACHE_SIZE": 1024,  # cached search results (keyed by index version)
+    "SEARCHES_AT_ONCE": 2,  # concurrent index searches; more only contend for the GIL
     "SEND_FILE_MAX_AGE_DEFAULT": 3600,
 }
 log = logging.getLogger(__name__)
@@ -69,6 +70,7 @@ class _State:
     index: Path
     corpus: Corpus
     cache: ResultCache
+    gate: threading.BoundedSemaphore
     meta: dict[str, tuple[object, Any]] = field(default_factory=dict)
 
     def version(self) -> tuple[object, ...]:
@@ -79,12 +81,15 @@ class _State:
     def search(self, params: SearchParams, limit: int = PAGE_SIZE) -> Any:
         """``Corpus.search`` through the result cache."""
         key = (self.version(), params.key(), limit)
-        return self.cache.get_or_compute(
-            key,
-            lambda: self.corpus.search(
+        return self.cache.get_or_compute(key, lambda: self._search(params, limit))
+
+    def _search(self, params: SearchParams, limit: int) -> Any:
+        # Searching is CPU-bound Python: with a few at a time, cached pages and articles are
+        # still served at once while the rest of the searches wait their turn.
+        with self.gate:
+            return self.corpus.search(
                 params.q, **params.search_kwargs(), limit=limit, page=params.page
-            ),
-        )
+            )
 
     def cached(self, name: str, compute: Any) -> Any:
         """A value derived from the whole index (choices, article list), kept per index version."""
@@ -107,7 +112,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.config.update(config or {})
     index = Path(app.config.get("INDEX", "index"))
     app.extensions["corpusearch"] = _State(
-        index, Corpus(index), ResultCache(int(app.config["CACHE_SIZE"]))
+        index,
+        Corpus(index),
+        ResultCache(int(app.config["CACHE_SIZE"])),
+        threading.BoundedSemaphore(int(app.config["SEARCHES_AT_ONCE"])),
     )
     app.config["ALLOWED_HOSTS"] = allowed_hosts(app.config["HOST"], app.config["EXTRA_HOSTS"])
     app.jinja_env.trim_blocks = True
@@ -292,7 +300,7 @@ def _routes(app: Flask) -> None:
     def api_search() -> Any:
         params = _params()
         if not params.active:
-            return _error_page(400, "Bad request", "Give a query with ?q=… or a filter.")
+            return _error_page(400, "Bad request", "Give a query with ?q=…")
         try:
             return _json(_state().search(params, _api_limit()).to_json())
         except CorpusearchError as err:
@@ -318,7 +326,7 @@ def _routes(app: Flask) -> None:
     def export(extension: str) -> Any:
         params = SearchParams.from_args(request.args)
         if not params.active:
-            abort(400, "Nothing to export: give a query or a filter.")
+            abort(400, "Nothing to export: give a query with ?q=…")
         params = replace(params, page=1)
         try:
             result = _state().search(params, int(current_app.config["EXPORT_LIMIT"]))
@@ -418,6 +426,12 @@ def serve(index: Path, *, host: str, port: int, open_browser: bool) -> None:
     shown = f"[{host}]" if ":" in host else host
     url = f"http://{shown}:{server.effective_port}/"
     print(f"Serving {index} on {url} (Ctrl-C to stop)", file=sys.stderr)
+    if not Corpus(index).exists():
+        print(
+            f"Note: there is no index at {index} yet; build it with “corpusearch index FILES…” "
+            "and the page will pick it up.",
+            file=sys.stderr,
+        )
     if not is_loopback(host):
         print(
             f"Warning: listening on {host}, not on 127.0.0.1: anyone who can reach this machine "

@@ -71,8 +71,8 @@ class SearchParams:
 
     @property
     def active(self) -> bool:
-        """Whether there is anything to search for."""
-        return bool(self.q) or any(getattr(self, name) for name in FILTERS)
+        """Whether there is a search to run (filters narrow a query; alone they find nothing)."""
+        return bool(self.q)
 
     def filters(self) -> dict[str, str]:
         """The filters that are set, by name."""
@@ -190,11 +190,16 @@ def index_version(index_dir: Path) -> tuple[object, ...]:
 
 
 class ResultCache:
-    """A small thread-safe LRU cache; keys should include the index version."""
+    """A small thread-safe LRU cache; keys should include the index version.
+
+    Concurrent requests for the same missing key wait for one computation instead of each
+    running the same search (a popular query arriving from several tabs at once).
+    """
 
     def __init__(self, size: int) -> None:
         self._size = size
         self._items: OrderedDict[object, object] = OrderedDict()
+        self._pending: dict[object, threading.Event] = {}
         self._lock = threading.Lock()
         self.hits = 0
         self.misses = 0
@@ -203,19 +208,29 @@ class ResultCache:
         """The cached value of ``key``, computing (outside the lock) and storing it if absent."""
         if self._size <= 0:
             return compute()
-        with self._lock:
-            if key in self._items:
-                self._items.move_to_end(key)
-                self.hits += 1
-                return cast(T, self._items[key])
-            self.misses += 1
-        value = compute()
-        with self._lock:
-            self._items[key] = value
-            self._items.move_to_end(key)
-            while len(self._items) > self._size:
-                self._items.popitem(last=False)
-        return value
+        while True:
+            with self._lock:
+                if key in self._items:
+                    self._items.move_to_end(key)
+                    self.hits += 1
+                    return cast(T, self._items[key])
+                pending = self._pending.get(key)
+                if pending is None:
+                    self.misses += 1
+                    done = self._pending[key] = threading.Event()
+                    break
+            pending.wait()  # then look again: stored, or failed and ours to retry
+        try:
+            value = compute()
+            with self._lock:
+                self._items[key] = value
+                while len(self._items) > self._size:
+                    self._items.popitem(last=False)
+            return value
+        finally:
+            with self._lock:
+                del self._pending[key]
+            done.set()
 
 
 def citation(hit: Any) -> str:
