@@ -262,7 +262,7 @@ def main() -> None:
     print(f"{args.clients} clients, {args.seconds:.0f} s per run, GET /?q=... over loopback")
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     print(f"machine: {os.cpu_count()} CPUs, load average {load} before the runs")
-    budget = 400 * int(args.seconds)  # more queries than any run can ask
+    budget = 1000 * int(args.seconds)  # more queries than any run can ask
     seed_pool = seed_queries(seeds, rng, 1000)
     run("seeds", seeds, zipf_mix(seed_pool, rng, budget), args, "keywords, mix")
     typed = [keywords(claim, rng) for claim in claims()]

@@ -154,3 +154,20 @@ def test_index_fails_when_nothing_could_be_indexed(runner: CliRunner, tmp_path: 
 def test_version_and_module_entry_point(runner: CliRunner) -> None:
     result = runner.invoke(cli, ["--version"])
     assert result.exit_code == 0 and "corpusearch" in result.stdout
+
+
+def test_clean_expands_folders(runner: CliRunner) -> None:
+    result = runner.invoke(cli, ["clean", str(SEEDS), "--format", "json"])
+    assert result.exit_code == 0
+    assert [json.loads(line)["source"] for line in result.stdout.splitlines()] == [
+        "INSS",
+        "France 24",
+    ]
+
+
+def test_a_damaged_index_is_a_clear_error(runner: CliRunner, tmp_path: Path) -> None:
+    run(runner, tmp_path / "ix", "index", str(SEEDS))
+    for toc in (tmp_path / "ix").glob("*.toc"):
+        toc.write_bytes(b"garbage")
+    code, out, err = run(runner, tmp_path / "ix", "search", "Mosul")
+    assert code == 1 and "cannot open the index" in err and "Traceback" not in err + out

@@ -227,9 +227,13 @@ def show(ctx: click.Context, article_id: str, fmt: str) -> None:
 def clean(paths: tuple[Path, ...], fmt: str) -> None:
     """Clean files without indexing them: what would be indexed (JSON: one object per line)."""
     from corpusearch.article import load_article
+    from corpusearch.ingest import discover
 
+    files = [
+        file for path in paths for file in (discover([path]).files if path.is_dir() else [path])
+    ]
     failed = 0
-    for path in paths:
+    for path in files:
         try:
             article = load_article(path)
         except CorpusearchError as error:
@@ -243,7 +247,7 @@ def clean(paths: tuple[Path, ...], fmt: str) -> None:
         else:
             _print_article(article, fmt)
     if failed:
-        raise click.ClickException(f"{failed} of {len(paths)} files could not be cleaned")
+        raise click.ClickException(f"{failed} of {len(files)} files could not be cleaned")
 
 
 def _print_article(article: Any, fmt: str) -> None:

@@ -75,7 +75,14 @@ class IndexReport:
 
 def exists(directory: Path) -> bool:
     """Whether ``directory`` holds a corpusearch index."""
-    return directory.is_dir() and whoosh_index.exists_in(str(directory), indexname=INDEX_NAME)
+    if not directory.is_dir():
+        return False
+    try:
+        return bool(whoosh_index.exists_in(str(directory), indexname=INDEX_NAME))
+    except (
+        Exception
+    ):  # a damaged table of contents: there is an index, open_index says what is wrong
+        return True
 
 
 def open_index(directory: Path) -> Any:
