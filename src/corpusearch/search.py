@@ -123,23 +123,20 @@ def run_search(searcher: Any, request: SearchRequest, *, aliases: Any = None) ->
     )
     restrict = filter_query(request.filters)
     first = (request.page - 1) * request.limit
-    options: dict[str, Any] = {
-        "limit": None if request.group else first + request.limit,
-        "filter": restrict,
-    }
+    # One pass over every match (limit=None) gives the page, the exact total and the facets:
+    # a limited search makes Whoosh re-run the query for len() and docs().
+    options: dict[str, Any] = {"limit": None, "filter": restrict}
     if request.sort == "date":
         options["sortedby"] = MultiFacet([FieldFacet("recency"), ScoreFacet()])
     results = searcher.search(plan.query, **options)
-    # Whoosh reports the unfiltered total when a filter lets nothing through.
-    matched = results.docs() if results.scored_length() else set()
+    ranked = [(docnum, relevance(score)) for score, docnum in results.top_n]
     table = doc_table(searcher)
-    ranked = [(result.docnum, relevance(result.score)) for result in results]
     if request.group:
         groups = group_by_article(ranked, table)
         total = len(groups)
         page = groups[first : first + request.limit]
     else:
-        total = len(results) if matched else 0
+        total = len(ranked)
         page = [(docnum, score, 0) for docnum, score in ranked[first : first + request.limit]]
     hits = tuple(
         make_hit(searcher.stored_fields(docnum), score, plan.terms, others)
@@ -153,7 +150,7 @@ def run_search(searcher: Any, request: SearchRequest, *, aliases: Any = None) ->
         limit=request.limit,
         suggestion=plan.suggestion,
         notices=plan.notices,
-        facets=facet_counts(matched, table),
+        facets=facet_counts((docnum for docnum, _ in ranked), table),
         grouped=request.group,
         explain=getattr(plan, "explain", ()),
     )
