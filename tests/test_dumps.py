@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from corpusearch.dumps import extract_dump, site_boilerplate
+from corpusearch.dumps_lines import is_glued_teaser
 from corpusearch.extraction import Extraction
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
@@ -122,6 +123,37 @@ def test_comment_section_is_dropped() -> None:
     comment = _paragraph("I completely disagree with this decision and the council should know it")
     text = _page("Headline", P1, P2, "3 Comments", "Jane Reader says:", comment, "Reply")
     assert [block.text for block in extract_dump(text).blocks] == [P1, P2]
+
+
+def test_a_comment_thread_longer_than_the_article_is_dropped() -> None:
+    comments = [
+        _paragraph(f"Reader number {i} wonders whether the plan covers the eastern districts too")
+        for i in range(6)
+    ]
+    thread = [line for i, c in enumerate(comments) for line in (f"Reader {i} says:", c)]
+    text = _page("Headline", P1, "Comments", *thread)
+    assert [block.text for block in extract_dump(text).blocks] == [P1]
+
+
+def test_table_rows_in_the_body_are_paragraphs_not_headings() -> None:
+    rows = ["Pos Driver Points Wins", "1 Jane Driver 5040 5", "2 John Racer 5035 7"]
+    text = _page("Standings | Site", P1, P2, *rows, P3, MENU)
+    blocks = extract_dump(text).blocks
+    table = [block for block in blocks if block.text in rows[1:]]
+    assert table and not any(block.heading for block in table)
+
+
+def test_headline_over_the_byline_is_the_title_not_a_section() -> None:
+    text = _page(MENU, "Council backs the river plan", "By Jane Doe and John Smith", P1, P2, P3)
+    extraction = extract_dump(text)
+    assert extraction.title == "Council backs the river plan"
+    assert extraction.authors == ("Jane Doe", "John Smith")
+    assert [block.text for block in extraction.blocks] == [P1, P2, P3]
+
+
+def test_glued_teaser_lines_are_recognised() -> None:
+    assert is_glued_teaser("Customers Leave Without Paying The BillA party of six left early.")
+    assert not is_glued_teaser("The new iPhone sold out in a day, shops said on Monday.")
 
 
 def test_error_tail_is_dropped() -> None:

@@ -57,6 +57,10 @@ def test_parse_series() -> None:
         ("Print Edition", ()),
         ("Sign In", ()),
         ("The council voted on Tuesday.", ()),
+        ("By Jane Doe , John Smith on Monday, November 18th, 2019", ("Jane Doe", "John Smith")),
+        ("Jane Doe@janedoe", ("Jane Doe",)),
+        ("By The Associated Press", ("Associated Press",)),
+        ("Associated Press November 19, 2019, 9:02 AM", ("Associated Press",)),
     ],
 )
 def test_parse_byline(text: str, expected: tuple[str, ...]) -> None:

@@ -103,7 +103,7 @@ def _blocks(
             text in boilerplate
             or JUNK.match(text)
             or DISCLAIMER.search(text)
-            or is_byline_or_date(line)
+            or _is_byline(line)
             or is_teaser_marker(line)
             or is_comment_marker(line)
             or is_caption(line, None)
@@ -121,32 +121,30 @@ def _find_title(
 ) -> tuple[str | None, int]:
     """The page's headline and its line index (-1 when not found) before the body start.
 
-    A "Headline | Site" first line names it; otherwise the heading-shaped line before the body
-    whose words the body shares most, nearer lines winning ties.
+    A "Headline | Site" first line names it; then the headline-shaped line just above a byline or
+    date line; otherwise the headline-shaped line before the body whose words the body shares
+    most, nearer lines winning ties.
     """
     if headline is not None:
         folded = headline.casefold()
         for index in range(start - 1, 0, -1):
             if lines[index].text.casefold() == folded:
                 return lines[index].text, index
+    for anchor in range(start - 1, max(0, start - 15) - 1, -1):
+        if _is_byline(lines[anchor]):
+            for index in range(anchor - 1, max(0, anchor - 3) - 1, -1):
+                if _title_shaped(lines, index):
+                    return split_title(lines[index].text)[0], index
+                if not _is_byline(lines[index]):
+                    break
+            break
     vocabulary = set().union(*(_content(block.text) for block in body[:20]))
     best: tuple[float, int] = (0.0, -1)
     lo = max(0, start - 40)
     for index in range(lo, start):
-        line = lines[index]
-        previous = lines[index - 1] if index > 0 else None
-        if (
-            line.bullet
-            or not 3 <= line.words <= 30
-            or JUNK.match(line.text)
-            or is_caption(line, previous)
-            or is_byline_or_date(line)
-            or is_person_name(line.text)
-            or is_teaser_marker(line)
-            or (SENTENCE_END.search(line.text) is not None and line.text[-1] not in "?!")
-        ):
+        if not _title_shaped(lines, index):
             continue
-        words = _content(line.text)
+        words = _content(lines[index].text)
         if not words:
             continue
         score = len(words & vocabulary) / len(words) + 0.2 * (index - lo) / (start - lo)
@@ -155,6 +153,32 @@ def _find_title(
     if best[1] >= 0 and best[0] >= 0.45:
         return split_title(lines[best[1]].text)[0], best[1]
     return headline, -1
+
+
+def _is_byline(line: Line) -> bool:
+    """A date stamp or a byline ("By ...", "Posted by ...")."""
+    if is_byline_or_date(line):
+        return True
+    match = _BY.search(line.text[:40])
+    return line.words <= 20 and match is not None and bool(parse_byline(line.text[match.start() :]))
+
+
+_BY = re.compile(r"^(?:\w+\s+)?[Bb]y\s|(?<=[a-z])By\s")
+
+
+def _title_shaped(lines: Sequence[Line], index: int) -> bool:
+    line = lines[index]
+    previous = lines[index - 1] if index > 0 else None
+    return not (
+        line.bullet
+        or not 3 <= line.words <= 25
+        or JUNK.match(line.text)
+        or is_caption(line, previous)
+        or is_byline_or_date(line)
+        or is_person_name(line.text)
+        or is_teaser_marker(line)
+        or (SENTENCE_END.search(line.text) is not None and line.text[-1] not in "?!")
+    )
 
 
 def _content(text: str) -> set[str]:
@@ -177,7 +201,9 @@ def _authors(lines: Sequence[Line], lo: int, hi: int) -> tuple[str, ...]:
             names.extend(parse_byline(lines[index + 1].text))
         elif line.words <= 14:
             text = re.split(r"(?<=\S)(?=By\s)|\sby\s", line.text, maxsplit=1)[-1]
-            names.extend(parse_byline(text if text != line.text else line.text))
+            names.extend(
+                parse_byline("By " + text.removeprefix("By ") if text != line.text else text)
+            )
     return tuple(dict.fromkeys(names))
 
 
@@ -230,6 +256,17 @@ def extract_dump_with(
     else:
         chosen = _model_body(lines, boilerplate, model)
     kept = _blocks(lines, chosen, boilerplate)
+    if not any(not block.heading for _, block in kept):
+        # The model kept no paragraph: the densest prose span is a better guess than nothing.
+        chosen = _heuristic_body(lines, boilerplate)
+        kept = _blocks(lines, chosen, boilerplate)
+    lead = kept[0][0] if kept else -1
+    if (
+        lead >= 0
+        and kept[0][1].heading
+        and any(_is_byline(lines[i]) for i in (lead + 1, lead + 2) if i < len(lines))
+    ):
+        kept = kept[1:]  # a heading over the byline is the page's headline, not a section
     blocks = tuple(block for _, block in kept)
     body_start = kept[0][0] if kept else (chosen[0] if chosen else 0)
     body_end = kept[-1][0] + 1 if kept else body_start
@@ -245,6 +282,9 @@ def extract_dump_with(
         if source is None:
             source = possessive_source(block.text)
     header = list(range(body_start - 1, max(body_start - 30, -1), -1))
+    header += [
+        i for i in range(body_start, min(body_start + 5, len(lines))) if _is_byline(lines[i])
+    ]
     footer = list(range(body_end, min(body_end + 20, len(lines))))
     date, series = _date_and_series(lines, header + footer)
     return Extraction(

@@ -128,16 +128,16 @@ def marker(text: str) -> str:
 
 def is_teaser_marker(line: Line) -> bool:
     """Markers after which teasers of other pages, or the page's tags, follow."""
-    return _markers(line.text, line.words)[0]
+    return markers(line.text, line.words)[0]
 
 
 def is_comment_marker(line: Line) -> bool:
     """Markers of a comment section or of one comment ("N Comments", "Jane says:")."""
-    return _markers(line.text, line.words)[1]
+    return markers(line.text, line.words)[1]
 
 
 @lru_cache(maxsize=8192)
-def _markers(text: str, words: int) -> tuple[bool, bool]:
+def markers(text: str, words: int) -> tuple[bool, bool]:
     if words > 16:
         return False, False
     short = marker(text)
@@ -170,7 +170,18 @@ def is_heading(line: Line) -> bool:
         and len(text) <= 120
         and (SENTENCE_END.search(text) is None or text.rstrip("\"'”’ ").endswith("?"))
         and (text[0].isupper() or text[0].isdigit())
+        and not is_table_row(text)
     )
+
+
+_NUMBER = re.compile(r"^[-+]?[\d.,:%/]+$")
+
+
+def is_table_row(text: str) -> bool:
+    """A line of a flattened table: several cells, at least a third of them numbers."""
+    cells = text.split()
+    numbers = sum(_NUMBER.match(cell) is not None for cell in cells)
+    return numbers >= 2 and 3 * numbers >= len(cells)
 
 
 def is_byline_or_date(line: Line) -> bool:
@@ -185,3 +196,20 @@ def is_byline_or_date(line: Line) -> bool:
 
 def is_prose(line: Line) -> bool:
     return line.words >= 10 and not line.bullet and SENTENCE_END.search(line.text) is not None
+
+
+def is_bullet_prose(line: Line) -> bool:
+    """A list item that is a full sentence or more (articles written as bullet points)."""
+    return line.bullet and line.words >= 15 and SENTENCE_END.search(line.text) is not None
+
+
+_GLUE = re.compile(r"[a-z][?!]?[A-Z](?=[a-z]|\s)")
+
+
+def is_glued_teaser(text: str) -> bool:
+    """A teaser of another page: a title-case headline run into its summary ("Big NewsThe ...")."""
+    for match in _GLUE.finditer(text[:200]):
+        head = text[: match.start() + 1].split()
+        if len(head) >= 4 and sum(word[:1].isupper() for word in head) >= 0.7 * len(head):
+            return True
+    return False

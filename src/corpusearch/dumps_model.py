@@ -23,44 +23,63 @@ from corpusearch.dumps_lines import (
     JUNK,
     STOPWORDS,
     Line,
+    is_bullet_prose,
     is_byline_or_date,
     is_caption,
     is_comment_marker,
+    is_glued_teaser,
     is_heading,
     is_prose,
     is_teaser_marker,
+    markers,
 )
 from corpusearch.metadata import find_date, split_title
 
 _WORD = re.compile(r"\w+")
+_LINK = re.compile(r"https?:|www\.|@\w|#\w")
 _THRESHOLD = 10  # words a line must exceed to count for the densest span
 
 
 def densest_span(lines: Sequence[Line], boilerplate: frozenset[str]) -> tuple[int, int]:
     """Indices [start, end) of the run of long prose lines with the highest score.
 
-    Teaser and comment markers are barriers the run never crosses; a run that starts right after a
-    comment marker is discounted, since comments follow the article they discuss.
+    Teaser and comment markers are barriers the run never crosses; once some article prose has
+    been seen, runs after a comment marker are discounted, since comments follow the article.
     """
     best, best_span = 0.0, (0, 0)
-    total, start, after_comments = 0.0, 0, False
+    total, start, discount = 0.0, 0, 1.0
+    repeats = Counter(line.text for line in lines)
     for index, line in enumerate(lines):
-        if is_teaser_marker(line) or is_comment_marker(line):
+        teaser, comment = markers(line.text, line.words)
+        if teaser or comment:
             total, start = 0.0, index + 1
-            after_comments = after_comments or is_comment_marker(line)
+            if comment and best >= _SEEN:
+                discount = _AFTER_COMMENTS
             continue
-        if line.text in boilerplate:
-            score = -20.0
-        else:
-            score = float(min(line.words, 80) - _THRESHOLD) - (4 if line.bullet else 0)
-            if line.bullet or line.text[-1:] not in '.!?"”’)':
-                score = min(score, 0.0) - 2
-        total += score
+        # a line the page repeats (a teaser listed twice) counts as furniture
+        total += _density_score(line, boilerplate, repeats[line.text] > 1)
         if total <= 0:
             total, start = 0.0, index + 1
-        elif total * (0.5 if after_comments else 1.0) > best:
-            best, best_span = total * (0.5 if after_comments else 1.0), (start, index + 1)
+        elif total * discount > best:
+            best, best_span = total * discount, (start, index + 1)
     return best_span
+
+
+_SEEN = 20.0  # span score of about 30 words of prose: an article has begun
+_AFTER_COMMENTS = 0.25
+
+
+def _density_score(line: Line, boilerplate: frozenset[str], repeated: bool) -> float:
+    if line.text in boilerplate:
+        return -20.0
+    score = float(min(line.words, 80) - _THRESHOLD)
+    if is_bullet_prose(line) and not repeated:
+        return score - 2
+    if line.bullet:
+        score -= 4
+    if line.bullet or line.text[-1:] not in '.!?"”’)' or is_glued_teaser(line.text):
+        score = min(score, 0.0) - 2
+    return score
 
 
 def line_features(lines: Sequence[Line], boilerplate: frozenset[str]) -> list[list[float]]:
@@ -78,6 +97,15 @@ def line_features(lines: Sequence[Line], boilerplate: frozenset[str]) -> list[li
         if is_comment_marker(lines[index]):
             comment_after = min(comment_after, index)
     title = _content_words(split_title(lines[0].text)[0]) if lines else frozenset()
+    last_teaser = -99
+    prefix = [0]
+    for flag in prose:
+        prefix.append(prefix[-1] + flag)
+
+    def near(index: int, radius: int) -> float:
+        lo, hi = max(0, index - radius), min(count, index + radius + 1)
+        return (prefix[hi] - prefix[lo]) / (hi - lo)
+
     rows: list[list[float]] = []
     for index, line in enumerate(lines):
         text = line.text
@@ -86,9 +114,9 @@ def line_features(lines: Sequence[Line], boilerplate: frozenset[str]) -> list[li
         content = _content_words(text)
         previous = lines[index - 1] if index else None
         in_span = start <= index < end
-        near3 = prose[max(0, index - 3) : index + 4]
-        near8 = prose[max(0, index - 8) : index + 9]
         heading = is_heading(line)
+        if is_teaser_marker(line):
+            last_teaser = index
         rows.append(
             [
                 math.log1p(line.words),
@@ -96,9 +124,9 @@ def line_features(lines: Sequence[Line], boilerplate: frozenset[str]) -> list[li
                 float(line.words >= 25),
                 float(line.bullet),
                 float(text[-1:] in '.!?"”’)'),
-                len([word for word in words if word in STOPWORDS]) / n,
+                sum(map(STOPWORDS.__contains__, words)) / n,
                 sum(word[:1].isupper() for word in text.split()) / max(line.words, 1),
-                sum(ch.isdigit() for ch in text) / len(text),
+                sum(map(str.isdigit, text)) / len(text),
                 text.count(",") / n,
                 float("|" in text),
                 float(is_teaser_marker(line)),
@@ -119,13 +147,13 @@ def line_features(lines: Sequence[Line], boilerplate: frozenset[str]) -> list[li
                 float(index > comment_after),
                 float(index > 0 and prose[index - 1]),
                 float(index + 1 < count and prose[index + 1]),
-                sum(near3) / len(near3),
-                sum(near8) / len(near8),
+                near(index, 3),
+                near(index, 8),
                 float(line.first_in_group),
                 math.log(group_sizes[line.group]),
                 float(heading),
                 float(text[:1].islower()),
-                float(bool(re.search(r"https?:|www\.|@\w|#\w", text))),
+                float(_LINK.search(text) is not None),
                 len(text) / longest,
                 float(text.endswith(("...", "…"))),
                 float(find_date(text) is not None),
@@ -135,6 +163,9 @@ def line_features(lines: Sequence[Line], boilerplate: frozenset[str]) -> list[li
                 float(previous is not None and previous.bullet),
                 float(index + 1 < count and lines[index + 1].bullet),
                 len(content & title) / max(1, len(title)) if index else 0.0,
+                float(is_glued_teaser(text)),
+                float(index - last_teaser <= 15 and not in_span),
+                float(is_bullet_prose(line)),
             ]
         )
     return rows
@@ -153,6 +184,7 @@ FEATURES = (
     "next_prose", "prose_near3", "prose_near8", "first_in_group", "group_size", "heading_shape",
     "lowercase_start", "link", "relative_length", "ellipsis", "has_date", "span_heading",
     "prose_outside_span", "span_bullet", "prev_bullet", "next_bullet", "title_overlap",
+    "glued_teaser", "near_teaser_marker", "bullet_prose",
 )  # fmt: skip
 
 

@@ -73,6 +73,14 @@ _BY_PREFIX = re.compile(
     re.IGNORECASE,
 )
 _AUTHOR_PREFIX = re.compile(r"^\s*(?:authors?|written by|posted by)\s*[:\-]\s*", re.IGNORECASE)
+# News agencies credited in place of a person ("By Associated Press", "Reuters").
+_AGENCY = re.compile(
+    r"^(?:The\s+)?(?P<agency>Associated\s+Press|Reuters|Agence\s+France-Presse)$", re.IGNORECASE
+)
+_WEEKDAY_TAIL = re.compile(
+    r"(?:\s*,|\s+on)\s+(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?\.?,?\s*$",
+    re.IGNORECASE,
+)
 _TITLE_SEPARATORS = (" | ", " – ", " — ", " - ", " :: ", " · ", " » ")
 
 
@@ -165,8 +173,12 @@ def parse_byline(text: str) -> tuple[str, ...]:
     if found_date is not None:
         line = line[: found_date[1]]
     line = re.split(
-        r"\s[|•·/]\s|\s[-–—]\s|\s@|\bon\s*$|\bupdated\b|\bpublished\b", line, maxsplit=1
+        r"\s[|•·/]\s|\s[-–—]\s|\s?@|\bon\s*$|\bupdated\b|\bpublished\b", line, maxsplit=1
     )[0]
+    line = _WEEKDAY_TAIL.sub("", line)
+    agency = _AGENCY.match(clean_name(line))
+    if agency is not None:
+        return (agency.group("agency"),)
     parts = re.split(r"\s*(?:,|;|&|\band\b|\bund\b|\bet\b|\by\b|\be\b)\s*", line)
     names = [clean_name(part) for part in parts if part.strip()]
     if prefixed:  # "By A, B, Agency Staff": the names up to the first part that is not one
