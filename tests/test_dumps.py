@@ -8,6 +8,7 @@ import pytest
 
 from corpusearch.dumps import extract_dump, site_boilerplate
 from corpusearch.dumps_lines import is_glued_teaser
+from corpusearch.dumps_model import smooth
 from corpusearch.extraction import Extraction
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
@@ -261,3 +262,11 @@ def test_benchmark_metric_on_a_toy_example() -> None:
     assert precision == pytest.approx(0.75)  # the empty prediction has no precision
     assert recall == pytest.approx(0.5)
     assert f1 == pytest.approx(0.6)
+
+
+def test_smoothing_keeps_a_body_run_whole_and_drops_a_stray_line() -> None:
+    body = [0.9, 0.95, 0.45, 0.9, 0.92]  # a short list line inside the body scores just under 0.5
+    stray = [0.05, 0.02, 0.55, 0.03, 0.01]  # one footer line the model half-believes
+    assert smooth(body) == [0, 1, 2, 3, 4]
+    assert smooth(stray) == []
+    assert smooth([]) == []

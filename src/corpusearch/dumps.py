@@ -26,7 +26,7 @@ from corpusearch.dumps_lines import (
     is_teaser_marker,
     parse_lines,
 )
-from corpusearch.dumps_model import StackedModel, densest_span, shipped_model
+from corpusearch.dumps_model import StackedModel, densest_span, shipped_model, smooth
 from corpusearch.extraction import Block, Extraction
 from corpusearch.metadata import (
     find_date,
@@ -48,10 +48,11 @@ def _heuristic_body(lines: Sequence[Line], boilerplate: frozenset[str]) -> list[
 def _model_body(
     lines: Sequence[Line], boilerplate: frozenset[str], model: StackedModel
 ) -> list[int]:
-    probabilities = model.probabilities(lines, boilerplate)
-    chosen = {index for index, p in enumerate(probabilities) if p >= 0.5}
-    # Where the model agrees with the densest span of prose, keep that span's prose whole.
     start, end = densest_span(lines, boilerplate)
+    probabilities = model.probabilities(lines, boilerplate, (start, end))
+    # Labels come in runs: decode them jointly rather than thresholding each line.
+    chosen = set(smooth(probabilities))
+    # Where the model agrees with the densest span of prose, keep that span's prose whole.
     prose = [index for index in range(start, end) if is_prose(lines[index])]
     if prose and 2 * len(chosen.intersection(prose)) >= len(prose):
         chosen.update(prose)

@@ -123,7 +123,10 @@ def _word_count(text: str) -> int:
 
 def marker(text: str) -> str:
     """A short line reduced to its words, for matching section markers ("[ 16 comments ]")."""
-    return " ".join(re.sub(r"[^\w:'’ ]+", " ", text).split())
+    return " ".join(_NOT_MARKER.sub(" ", text).split())
+
+
+_NOT_MARKER = re.compile(r"[^\w:'’ ]+")
 
 
 def is_teaser_marker(line: Line) -> bool:
@@ -140,9 +143,16 @@ def is_comment_marker(line: Line) -> bool:
 def markers(text: str, words: int) -> tuple[bool, bool]:
     if words > 16:
         return False, False
-    short = marker(text)
-    teaser = TOPICS_LINE.match(text) is not None or (words <= 6 and TEASER.match(short) is not None)
-    return teaser, COMMENTS.match(short) is not None
+    short = marker(text).lower()
+    teaser = TOPICS_LINE.match(text) is not None or (
+        words <= 6 and _TEASER_LOWER.match(short) is not None
+    )
+    return teaser, _COMMENTS_LOWER.match(short) is not None
+
+
+# The marker patterns on lowercased text: much faster than re.IGNORECASE.
+_TEASER_LOWER = re.compile(TEASER.pattern)
+_COMMENTS_LOWER = re.compile(COMMENTS.pattern)
 
 
 def is_caption(line: Line, previous: Line | None) -> bool:
