@@ -110,17 +110,13 @@ class SearchResult:
         }
 
 
-def run_search(searcher: Any, request: SearchRequest, *, aliases: Any = None) -> SearchResult:
+def run_search(searcher: Any, request: SearchRequest) -> SearchResult:
     """Search ``searcher`` for ``request``; raises QueryError for a query or filter it cannot run."""
     if request.limit < 1 or request.page < 1:
         raise ValueError("limit and page start at 1")
     if request.sort not in ("relevance", "date"):
         raise ValueError(f"unknown sort order {request.sort!r}")
-    plan = (
-        plan_query(request.query, searcher)
-        if aliases is None
-        else plan_query(request.query, searcher, aliases=aliases)
-    )
+    plan = plan_query(request.query, searcher)
     restrict = filter_query(request.filters)
     first = (request.page - 1) * request.limit
     # One pass over every match (limit=None) gives the page, the exact total and the facets:
