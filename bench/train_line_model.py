@@ -1,7 +1,8 @@
 """Train the text-dump line model (logistic regression) on the benchmark's development pages.
 
 Each line of a dump is labelled body when most of its word 4-grams occur in the page's hand-made
-article body. The model is written as plain JSON to ``src/corpusearch/data/line_model.json``;
+article body. Obvious menu items (see ``model_lines``) are left out, as at run time. The
+model is written as plain JSON to ``src/corpusearch/data/line_model.json``;
 ``bench/eval_cleaning.py`` reports its figures by page-level cross-validation (``train`` below is
 called once per fold), never on pages it was trained on.
 Usage: ``python bench/train_line_model.py [--data PATH] [--out PATH]``.
@@ -33,6 +34,7 @@ from corpusearch.dumps_model import (  # noqa: E402
     StackedModel,
     context_features,
     line_features,
+    model_lines,
 )
 
 _TOKEN = re.compile(r"\w+")
@@ -68,8 +70,10 @@ def load_pages(data: Path, ids: Sequence[str] | None = None) -> dict[str, Page]:
             continue
         text = path.read_text(encoding="utf-8")
         lines = parse_lines(text)
-        rows = line_features(lines, frozenset())
-        pages[page] = (lines, rows, line_labels(text, truth[page]["articleBody"]))
+        labels = line_labels(text, truth[page]["articleBody"])
+        kept = model_lines(lines)  # the lines the model scores at run time
+        lines, labels = [lines[i] for i in kept], [labels[i] for i in kept]
+        pages[page] = (lines, line_features(lines, frozenset()), labels)
     return pages
 
 

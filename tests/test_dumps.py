@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from corpusearch.dumps import extract_dump, site_boilerplate
-from corpusearch.dumps_lines import is_glued_teaser
-from corpusearch.dumps_model import smooth
+from corpusearch.dumps_lines import is_glued_teaser, parse_lines
+from corpusearch.dumps_model import model_lines, smooth
 from corpusearch.extraction import Extraction
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
@@ -270,3 +270,22 @@ def test_smoothing_keeps_a_body_run_whole_and_drops_a_stray_line() -> None:
     assert smooth(body) == [0, 1, 2, 3, 4]
     assert smooth(stray) == []
     assert smooth([]) == []
+
+
+def test_menu_items_far_from_prose_are_left_out_of_the_model() -> None:
+    lines = parse_lines(_page(MENU, "Headline", P1, P2, MENU, "Footer text here", MENU))
+    kept = {lines[index].text for index in model_lines(lines)}
+    assert {"Headline", P1, P2, "Footer text here"} <= kept
+    assert "Home" in kept  # a menu item just after the body is near prose: scored
+    assert len(model_lines(lines)) <= len(lines) - 8  # the first and last menus are skipped
+
+
+def test_headline_above_a_standfirst_and_a_bare_by_line() -> None:
+    standfirst = "Officials say the work will take another year to finish, and cost more."
+    text = _page(MENU, "Council backs the river plan", standfirst, "By", "Jane Doe", P1, P2, P3)
+    assert extract_dump(text).title == "Council backs the river plan"
+
+
+def test_a_date_list_item_under_the_headline_is_the_date() -> None:
+    text = _page(MENU, "Council backs the river plan", "  • 19 November 2019", P1, P2, P3)
+    assert extract_dump(text).date == "2019-11-19"

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 
 from corpusearch.dumps_lines import (
     DISCLAIMER,
+    FURNITURE,
     JUNK,
     SENTENCE_END,
     STOPWORDS,
@@ -23,6 +24,7 @@ from corpusearch.dumps_lines import (
     is_comment_marker,
     is_heading,
     is_prose,
+    is_table_row,
     is_teaser_marker,
     parse_lines,
 )
@@ -57,8 +59,12 @@ def _model_body(
     if prose and 2 * len(chosen.intersection(prose)) >= len(prose):
         chosen.update(prose)
         chosen.update(
-            i for i in range(start, end) if is_heading(lines[i]) and probabilities[i] >= 0.2
+            i
+            for i in range(start, end)
+            if (is_heading(lines[i]) or is_table_row(lines[i].text)) and probabilities[i] >= 0.2
         )
+    if not is_prose(lines[0]):
+        chosen.discard(0)  # a dump opens with the page's <title>, never part of the body
     ordered = sorted(chosen)
     first = next((index for index in ordered if is_prose(lines[index])), None)
     if first is None:
@@ -132,12 +138,16 @@ def _find_title(
             if lines[index].text.casefold() == folded:
                 return lines[index].text, index
     for anchor in range(start - 1, max(0, start - 15) - 1, -1):
-        if _is_byline(lines[anchor]):
-            for index in range(anchor - 1, max(0, anchor - 3) - 1, -1):
+        if _is_anchor(lines[anchor]):
+            standfirst = True  # one summary sentence may stand between headline and byline
+            for index in range(anchor - 1, max(0, anchor - 4) - 1, -1):
                 if _title_shaped(lines, index):
                     return split_title(lines[index].text)[0], index
-                if not _is_byline(lines[index]):
+                if _is_anchor(lines[index]):
+                    continue
+                if not (standfirst and is_prose(lines[index])):
                     break
+                standfirst = False
             break
     vocabulary = set().union(*(_content(block.text) for block in body[:20]))
     best: tuple[float, int] = (0.0, -1)
@@ -154,6 +164,14 @@ def _find_title(
     if best[1] >= 0 and best[0] >= 0.45:
         return split_title(lines[best[1]].text)[0], best[1]
     return headline, -1
+
+
+def _is_anchor(line: Line) -> bool:
+    """A line the headline stands just above: a byline, a bare "By", a line led by its date."""
+    if _is_byline(line) or line.text.lower() in {"by", "by:"}:
+        return True
+    found = find_date(line.text) if line.words <= 15 else None
+    return found is not None and found[1] == 0
 
 
 def _is_byline(line: Line) -> bool:
@@ -178,6 +196,7 @@ def _title_shaped(lines: Sequence[Line], index: int) -> bool:
         or is_byline_or_date(line)
         or is_person_name(line.text)
         or is_teaser_marker(line)
+        or FURNITURE.search(line.text) is not None
         or (SENTENCE_END.search(line.text) is not None and line.text[-1] not in "?!")
     )
 
@@ -212,10 +231,11 @@ def _date_and_series(lines: Sequence[Line], order: Iterable[int]) -> tuple[str |
     for index in order:
         line = lines[index]
         previous = lines[index - 1] if index > 0 else None
-        if line.bullet or line.words > 25 or is_caption(line, previous):
+        if line.words > 25 or is_caption(line, previous):
             continue
         found = find_date(line.text)
-        if found is not None:
+        # a list item counts only as a date stamp of its own ("• 19 November 2019")
+        if found is not None and (not line.bullet or len(line.text) - found[2] + found[1] < 30):
             return found[0], parse_series(line.text[: found[1]])
     return None, None
 

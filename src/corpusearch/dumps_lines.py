@@ -9,6 +9,7 @@ from functools import lru_cache
 from corpusearch.metadata import find_date, parse_byline
 
 BULLET = re.compile(r"^\s*(?:[•*·▪◦‣-]\s*)+(?=\S|$)")
+_BULLET_CHARS = "•*·▪◦‣-"
 # Whole lines that end an article: teasers, comments, error tails (matched after _marker()).
 TEASER = re.compile(
     r"^(?:related(?:\s+\w+){0,2}|more\s+(?:from|on|in|stories|news|articles|to\s+(?:read|explore))"
@@ -104,8 +105,8 @@ def parse_lines(text: str) -> list[Line]:
                 group += 1
             previous_blank = True
             continue
-        bullet = BULLET.match(stripped) is not None
-        clean = " ".join(BULLET.sub("", stripped).split())
+        bullet = stripped[0] in _BULLET_CHARS and BULLET.match(stripped) is not None
+        clean = " ".join((BULLET.sub("", stripped) if bullet else stripped).split())
         if not clean:
             continue
         lines.append(Line(clean, bullet, group, previous_blank, _word_count(clean)))
@@ -118,6 +119,8 @@ _WIDE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 
 def _word_count(text: str) -> int:
     """Words, counting two CJK characters (written without spaces) as one word."""
+    if text.isascii():
+        return text.count(" ") + 1  # spaces are folded to single ones
     return len(text.split()) + len(_WIDE.findall(text)) // 2
 
 
