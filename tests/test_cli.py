@@ -171,3 +171,15 @@ def test_a_damaged_index_is_a_clear_error(runner: CliRunner, tmp_path: Path) -> 
         toc.write_bytes(b"garbage")
     code, out, err = run(runner, tmp_path / "ix", "search", "Mosul")
     assert code == 1 and "cannot open the index" in err and "Traceback" not in err + out
+
+
+def test_user_aliases_file_and_explain(runner: CliRunner, seed_index: Path, tmp_path: Path) -> None:
+    aliases = tmp_path / "mine.toml"
+    aliases.write_text('[[group]]\nnames = ["Zorblax", "Khazali"]\n')
+    code, out, err = run(
+        runner, seed_index, "search", "Zorblax", "--aliases", str(aliases), "--explain"
+    )
+    assert code == 0 and "Khazali" in out
+    assert "explain:" in err and "alias" in err
+    code, _, err = run(runner, seed_index, "search", "x", "--aliases", str(tmp_path / "none.toml"))
+    assert code != 0 and "Traceback" not in err

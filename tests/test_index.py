@@ -107,3 +107,31 @@ def test_searcher_sees_a_reindexed_corpus_without_reopening(
     assert corpus.search("Khazali").total == 0
     Corpus(tmp_path / "index").index([seeds_copy])
     assert corpus.search("Khazali").total > 0
+
+
+def test_an_index_of_another_version_is_refused_then_rebuilt_with_all_its_files(
+    tmp_path: Path, seeds_copy: Path
+) -> None:
+    from corpusearch import IndexNotFoundError
+    from corpusearch.index import VERSION_FILE
+
+    index = tmp_path / "index"
+    corpus = Corpus(index)
+    corpus.index([seeds_copy / "000_8bf490cc8fc391d2.txt"])
+    corpus.index([seeds_copy / "003_f505fbb7fe865b80.txt"])
+    (index / VERSION_FILE).write_text("0\n")
+    with pytest.raises(IndexNotFoundError, match="another version"):
+        Corpus(index).search("Mosul")
+    report = Corpus(index).index([seeds_copy / "003_f505fbb7fe865b80.txt"])
+    assert report.added == 2  # the file given and the one the old index held
+    assert len(Corpus(index).articles()) == 2
+
+
+def test_indexing_saves_stems_so_searches_need_no_nltk(tmp_path: Path, seeds_copy: Path) -> None:
+    import json
+
+    from corpusearch.analysis import STEMS_FILE
+
+    Corpus(tmp_path / "index").index([seeds_copy])
+    stems = json.loads((tmp_path / "index" / STEMS_FILE).read_text())
+    assert stems["liberation"] == "liber"

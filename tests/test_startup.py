@@ -38,3 +38,11 @@ def test_python_dash_m_runs_the_cli() -> None:
         [sys.executable, "-m", "corpusearch", "--version"], capture_output=True, text=True
     )
     assert result.returncode == 0 and result.stdout.startswith("corpusearch, version")
+
+
+def test_a_search_with_known_words_does_not_import_nltk(seed_index: Path) -> None:
+    loaded = loaded_after(
+        "from corpusearch import Corpus\n"
+        f"Corpus({str(seed_index)!r}).search('liberation of Mosul by militias')"
+    )
+    assert "nltk" not in loaded

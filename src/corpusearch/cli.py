@@ -37,10 +37,10 @@ def reported() -> Iterator[None]:
         raise click.ClickException(f"{error.strerror or error}: {error.filename or ''}") from error
 
 
-def corpus_of(ctx: click.Context) -> Any:
+def corpus_of(ctx: click.Context, aliases: Path | None = None) -> Any:
     from corpusearch.corpus import Corpus
 
-    return Corpus(ctx.obj["index"])
+    return Corpus(ctx.obj["index"], aliases=aliases)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -117,16 +117,28 @@ def _progress(quiet: bool) -> Iterator[Any]:
 @click.option("--sort", type=click.Choice(["relevance", "date"]), default="relevance")
 @click.option("--group", is_flag=True, help="One hit per article, its best paragraph first.")
 @click.option("--explain", is_flag=True, help="Show how the query was analysed and expanded.")
+@click.option(
+    "--aliases",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="TOML file of equivalent names, added to the shipped ones and to INDEX/aliases.toml.",
+)
 @FORMAT
 @click.option("--no-color", is_flag=True, help="Plain text, no bold or colour.")
 @click.pass_context
 def search(
-    ctx: click.Context, /, query: str, fmt: str, no_color: bool, explain: bool, **options: Any
+    ctx: click.Context,
+    /,
+    query: str,
+    fmt: str,
+    no_color: bool,
+    explain: bool,
+    aliases: Path | None,
+    **options: Any,
 ) -> None:
     """Search paragraphs. Quoted "phrases", AND/OR/NOT and field:value (title, section, author,
     topic, source, year) work."""
     with reported():
-        corpus = corpus_of(ctx)
+        corpus = corpus_of(ctx, aliases)
         if not corpus.exists() and ctx.obj["default_index"] and SEEDS.is_dir():
             click.echo(f"No index yet: building ./{DEFAULT_INDEX} from {SEEDS}/ first.", err=True)
             corpus.index([SEEDS])

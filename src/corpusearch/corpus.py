@@ -8,11 +8,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from corpusearch.aliases import Aliases, load_aliases
+from corpusearch.analysis import STEMS_FILE, load_stems
 from corpusearch.article import Article, Paragraph
 from corpusearch.errors import ArticleNotFoundError
 from corpusearch.highlight import highlight
 from corpusearch.index import IndexReport, Progress, add_articles, exists, open_index, update_index
 from corpusearch.query import Filters, plan_query
+from corpusearch.scoring import weighting
 from corpusearch.search import SearchRequest, SearchResult, run_search, similar
 
 
@@ -49,8 +52,12 @@ class ArticleSummary:
 class Corpus:
     """A paragraph index of articles at ``path``; safe to share between threads."""
 
-    def __init__(self, path: str | Path = "index") -> None:
+    def __init__(self, path: str | Path = "index", *, aliases: str | Path | None = None) -> None:
+        """``aliases``: a TOML file of equivalent names added to the shipped ones (an
+        ``aliases.toml`` beside or inside the index folder is read too)."""
         self.path = Path(path)
+        self.aliases_file = Path(aliases) if aliases is not None else None
+        self._aliases: Aliases | None = None
         self._ix: Any = None
         self._lock = threading.Lock()
         self._local = threading.local()
@@ -89,7 +96,7 @@ class Corpus:
         """Ranked paragraphs matching ``query`` and the filters; raises QueryError for a bad query."""
         filters = Filters(author=author, topic=topic, source=source, since=since, until=until)
         request = SearchRequest(query, filters, limit=limit, page=page, sort=sort, group=group)
-        return run_search(self._searcher(), request)
+        return run_search(self._searcher(), request, aliases=self.aliases())
 
     def similar(self, paragraph_id: str, *, limit: int = 10) -> SearchResult:
         """Paragraphs most like paragraph ``paragraph_id`` (``ARTICLE-N``), by its distinctive words."""
@@ -134,7 +141,13 @@ class Corpus:
 
     def highlight(self, text: str, query: str) -> str:
         """``text`` escaped as HTML with the words ``query`` matches (stemmed forms too) marked."""
-        return highlight(text, plan_query(query, self._searcher()).terms)
+        return highlight(text, plan_query(query, self._searcher(), aliases=self.aliases()).terms)
+
+    def aliases(self) -> Aliases:
+        """The equivalent names a search expands: shipped, beside the index, and the user's file."""
+        if self._aliases is None:
+            self._aliases = load_aliases(self.aliases_file, self.path)
+        return self._aliases
 
     def choices(self) -> dict[str, tuple[str, ...]]:
         """The authors, topics and sources present in the index, for filter menus."""
@@ -163,7 +176,8 @@ class Corpus:
         with self._lock:
             if self._ix is None:
                 self._ix = open_index(self.path)
-        self._local.searcher = self._ix.searcher()
+                load_stems(self.path / STEMS_FILE)  # most query words then stem without nltk
+        self._local.searcher = self._ix.searcher(weighting=weighting())
         return self._local.searcher
 
 

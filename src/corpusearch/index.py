@@ -14,7 +14,7 @@ from whoosh.fields import DATETIME, ID, NUMERIC, STORED, TEXT, Schema
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import LockError
 
-from corpusearch.analysis import name_analyzer, text_analyzer
+from corpusearch.analysis import STEMS_FILE, name_analyzer, save_stems, text_analyzer
 from corpusearch.article import Article, load_article
 from corpusearch.errors import (
     CorpusearchError,
@@ -25,8 +25,9 @@ from corpusearch.errors import (
 from corpusearch.ingest import discover, fingerprint
 
 # Bump when cleaning or the schema changes, so the next run re-extracts every file.
-PIPELINE_VERSION = "1"
+PIPELINE_VERSION = "2"
 INDEX_NAME = "paragraphs"
+VERSION_FILE = "corpusearch-version"
 LOCK_WAIT = 5.0  # seconds to wait for another process's writer to finish
 
 Progress = Callable[[int, int, Path], None]  # (done, total, file being read)
@@ -85,11 +86,16 @@ def exists(directory: Path) -> bool:
         return True
 
 
-def open_index(directory: Path) -> Any:
+def open_index(directory: Path, *, any_version: bool = False) -> Any:
     """Open an existing index; raises :class:`IndexNotFoundError` with a hint when there is none."""
     if not exists(directory):
         raise IndexNotFoundError(
             f"no index at {directory}", hint="build one with: corpusearch index PATH..."
+        )
+    if not any_version and _version(directory) != PIPELINE_VERSION:
+        raise IndexNotFoundError(
+            f"the index at {directory} was built by another version of corpusearch",
+            hint="update it with: corpusearch index PATH... (its files are read again)",
         )
     try:
         return whoosh_index.open_dir(str(directory), indexname=INDEX_NAME)
@@ -100,14 +106,32 @@ def open_index(directory: Path) -> Any:
         ) from error
 
 
-def create_or_open(directory: Path) -> Any:
+def create_or_open(directory: Path) -> tuple[Any, list[str]]:
+    """The index at ``directory``, created if need be, and the files of an outdated one.
+
+    An index built by another pipeline version is rebuilt empty with the current schema; the
+    paths it held are returned so that the caller indexes them again and nothing is lost.
+    """
+    if exists(directory) and _version(directory) == PIPELINE_VERSION:
+        return open_index(directory), []
+    carried = []
     if exists(directory):
-        return open_index(directory)
+        old = open_index(directory, any_version=True)
+        carried = sorted({meta["path"] for meta in indexed_articles(old).values()})
     try:
         directory.mkdir(parents=True, exist_ok=True)
-        return FileStorage(str(directory)).create_index(make_schema(), indexname=INDEX_NAME)
+        ix = FileStorage(str(directory)).create_index(make_schema(), indexname=INDEX_NAME)
+        (directory / VERSION_FILE).write_text(PIPELINE_VERSION + "\n", encoding="utf-8")
     except OSError as error:
         raise IndexNotFoundError(f"cannot create an index at {directory} ({error})") from error
+    return ix, carried
+
+
+def _version(directory: Path) -> str | None:
+    try:
+        return (directory / VERSION_FILE).read_text(encoding="utf-8").strip()
+    except OSError:
+        return None
 
 
 def paragraph_documents(article: Article) -> Iterator[dict[str, Any]]:
@@ -160,10 +184,10 @@ def update_index(
     article whose file no longer exists leaves it.
     """
     started = time.perf_counter()
+    ix, carried = create_or_open(directory)
     roots = [Path(p) for p in paths]
-    found = discover(roots)
+    found = discover([*roots, *(p for p in carried if Path(p).exists())])
     failed = [(str(path), reason) for path, reason in found.problems]
-    ix = create_or_open(directory)
     known = {meta["path"]: meta for meta in indexed_articles(ix).values()}
     todo: list[tuple[Path, str]] = []
     unchanged = 0
@@ -202,6 +226,7 @@ def update_index(
                 for document in paragraph_documents(article):
                     writer.add_document(**document)
                     paragraphs += 1
+        save_stems(directory / STEMS_FILE)
     return IndexReport(
         added,
         updated,
@@ -216,7 +241,7 @@ def update_index(
 def add_articles(directory: Path, articles: Iterable[Article]) -> IndexReport:
     """Index Article records directly (replacing any with the same id)."""
     started = time.perf_counter()
-    ix = create_or_open(directory)
+    ix, _ = create_or_open(directory)
     added = paragraphs = 0
     with _writer(ix) as writer:
         for article in articles:
@@ -225,6 +250,7 @@ def add_articles(directory: Path, articles: Iterable[Article]) -> IndexReport:
                 writer.add_document(**document)
                 paragraphs += 1
             added += 1
+    save_stems(directory / STEMS_FILE)
     return IndexReport(added=added, paragraphs=paragraphs, seconds=time.perf_counter() - started)
 
 

@@ -12,18 +12,20 @@ from whoosh import query as q
 from whoosh.qparser import (
     EveryPlugin,
     FieldAliasPlugin,
-    MultifieldParser,
+    FuzzyTermPlugin,
     OrGroup,
+    QueryParser,
     RangePlugin,
 )
 
-from corpusearch.analysis import name_analyzer
+from corpusearch import rewrite
+from corpusearch.aliases import Aliases, shipped
+from corpusearch.analysis import fold, is_protected_acronym, name_analyzer, query_words, term
 from corpusearch.errors import BadDateError, QueryError, UnknownFieldError
+from corpusearch.rewrite import FIELD_BOOSTS as FIELD_BOOSTS
 
-MAX_QUERY_CHARS = 512
-MAX_NESTING = 16
-# The fields a free-text word searches, with their BM25F weights.
-FIELD_BOOSTS = {"text": 1.0, "title": 0.5, "section": 0.3}
+MAX_QUERY_CHARS = 512  # longer queries are refused: parsing time grows with length
+MAX_NESTING = 16  # parentheses deeper than this are refused
 # Field names users may write before a colon, and the index field each one means.
 USER_FIELDS = {
     "text": "text",
@@ -38,6 +40,8 @@ USER_FIELDS = {
 }
 FIELD_PREFIX = re.compile(r"(?<![\w\"'])([A-Za-z_]\w*):(?=[^\s/])")
 ISO_PREFIX = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
+SUGGEST_MIN_CHARS = 4  # shorter unknown words get no "did you mean"
+FALLBACK_MIN_CHARS = 5  # shorter (or non-alphabetic) unmatched words are not replaced
 
 
 @dataclass(frozen=True)
@@ -53,28 +57,63 @@ class Filters:
 
 @dataclass(frozen=True)
 class QueryPlan:
-    """A query ready to run: the Whoosh query, the words to highlight, and what to tell the user."""
+    """A query ready to run: the Whoosh query, the words to highlight, and what to tell the user.
+
+    ``explain`` says how the query was analysed and expanded (``corpusearch search --explain``);
+    ``notices`` say what was searched instead of words that match nothing; ``suggestion`` is the
+    query with unknown words replaced by the closest words of the index ("did you mean").
+    """
 
     query: Any
     terms: frozenset[str]
     suggestion: str | None = None
     notices: tuple[str, ...] = ()
+    explain: tuple[str, ...] = ()
 
 
-def plan_query(text: str, searcher: Any) -> QueryPlan:
-    """Parse ``text`` against the index behind ``searcher``."""
+def plan_query(text: str, searcher: Any, *, aliases: Aliases | None = None) -> QueryPlan:
+    """Parse ``text`` against the index behind ``searcher``, expand aliases and fix typos."""
+    reader = searcher.reader()
     parsed = parse_query(text, searcher.schema)
-    return QueryPlan(parsed, highlight_terms(parsed), suggestion=suggest(searcher, text))
+    lines = [f"analysed: {_words_line(text)}"]
+    parsed = rewrite.bound_patterns(parsed, reader, lines)
+    suggestion, replacements, notices = corrections(text, reader, searcher)
+    if replacements:
+        parsed = rewrite.map_terms(parsed, lambda leaf: _replace_unknown(leaf, replacements))
+        lines.extend(f"typo: {notice}" for notice in notices)
+    parsed = rewrite.expand_aliases(parsed, aliases or shipped(), lines)
+    final = rewrite.to_fields(parsed)
+    lines.append(f"query: {final}")
+    return QueryPlan(final, highlight_terms(final), suggestion, tuple(notices), tuple(lines))
+
+
+def _words_line(text: str) -> str:
+    shown = []
+    for word in query_words(text):
+        result = term(word)
+        shown.append(f"{word} -> {result}" if result is not None else f"{word} -> (stop word)")
+    return "; ".join(shown) or "(no words)"
+
+
+class _Parser(QueryParser):  # type: ignore[misc]  # whoosh is untyped
+    """A word the analyzer splits ("al-Sadr", "IL-6") matches by any of its parts, ranked by how
+    many it has; a quoted "al-Sadr" is the phrase of its parts."""
+
+    def multitoken_query(self, spec: str, texts: Any, fieldname: str, *args: Any) -> Any:
+        return super().multitoken_query("or", texts, fieldname, *args)
 
 
 def parse_query(text: str, schema: Any) -> Any:
-    """The Whoosh query for ``text``: OR of the words, more terms matched ranking higher."""
+    """The Whoosh tree for ``text``: OR of the words, free words in the ``text`` field.
+
+    Free words stay ``Term("text", ...)`` and phrases ``Phrase("text", ...)`` until
+    :func:`corpusearch.rewrite.to_fields` spreads them over the weighted fields.
+    """
     cleaned = sanitize(text)
-    parser = MultifieldParser(
-        list(FIELD_BOOSTS), schema, fieldboosts=FIELD_BOOSTS, group=OrGroup.factory(0.9)
-    )
+    parser = _Parser(rewrite.TEXT, schema, group=OrGroup)
     parser.remove_plugin_class(RangePlugin)  # open ranges expand to every term of a field
     parser.remove_plugin_class(EveryPlugin)
+    parser.add_plugin(FuzzyTermPlugin())
     aliases: dict[str, list[str]] = {}
     for user, field in USER_FIELDS.items():
         if user != field:
@@ -82,8 +121,11 @@ def parse_query(text: str, schema: Any) -> Any:
     parser.add_plugin(FieldAliasPlugin(aliases))
     try:
         parsed = parser.parse(cleaned)
-    except Exception as error:  # whoosh's parser has no error type of its own
-        raise QueryError(f"cannot parse the query {text!r} ({error})") from error
+    except Exception:  # whoosh's parser has no error type; a fuzzy "~" on a stop word trips it
+        try:
+            parsed = parser.parse(re.sub(r"~\d*", " ", cleaned))
+        except Exception as error:
+            raise QueryError(f"cannot parse the query {text!r} ({error})") from error
     return lift_negations(parsed)
 
 
@@ -131,7 +173,7 @@ def _balance_parentheses(text: str) -> str:
 
 def lift_negations(node: Any) -> Any:
     """``a OR NOT b`` means "a, without b" to users; Whoosh would match everything lacking b."""
-    if isinstance(node, q.CompoundQuery):
+    if isinstance(node, q.CompoundQuery) and not isinstance(node, q.BinaryQuery):
         node = node.__class__(
             [lift_negations(child) for child in node.subqueries], boost=node.boost
         )
@@ -189,10 +231,10 @@ def highlight_terms(parsed: Any) -> frozenset[str]:
     """The analysed words of the query that a snippet should mark (text, title and section terms)."""
     terms: set[str] = set()
     for field, word in parsed.iter_all_terms():
-        if field in FIELD_BOOSTS and isinstance(word, str):
+        if field in rewrite.FIELD_BOOSTS and isinstance(word, str):
             terms.add(word)
     for field, word in _negated_terms(parsed):
-        if field in FIELD_BOOSTS:
+        if field in rewrite.FIELD_BOOSTS:
             terms.discard(word)
     return frozenset(terms)
 
@@ -207,23 +249,54 @@ def _negated_terms(node: Any) -> set[tuple[str, str]]:
     return set()
 
 
-def suggest(searcher: Any, text: str) -> str | None:
-    """The query with each word the index has never seen replaced by its closest known word."""
-    words = re.findall(r"\w+(?:['’]\w+)*", text)
-    if not words:
-        return None
-    reader = searcher.reader()
-    changed = False
+def corrections(
+    text: str, reader: Any, searcher: Any
+) -> tuple[str | None, dict[str, list[str]], list[str]]:
+    """The "did you mean" query, the index terms to search for unmatched words, and notices.
+
+    A word the index's vocabulary lacks gets its closest vocabulary word in the suggestion; when
+    its index term also matches nothing, its closest words' terms are searched in its place.
+    """
     corrected = text
-    corrector = searcher.corrector("words")
-    for word in words:
-        folded = [token.text for token in name_analyzer()(word)]
-        if len(folded) != 1 or len(folded[0]) < 4 or word.isupper():
+    changed = False
+    replacements: dict[str, list[str]] = {}
+    notices: list[str] = []
+    corrector: Any = None
+    for word in dict.fromkeys(query_words(text)):
+        folded = fold(word)
+        wanted = term(word)
+        if len(folded) < SUGGEST_MIN_CHARS or is_protected_acronym(word) or word.isupper():
             continue
-        if reader.doc_frequency("words", folded[0]):
+        if reader.doc_frequency(rewrite.VOCABULARY, folded):
             continue
-        options = corrector.suggest(folded[0], limit=1, maxdist=2)
-        if options:
-            corrected = re.sub(rf"\b{re.escape(word)}\b", options[0], corrected, count=1)
-            changed = True
-    return corrected if changed else None
+        corrector = corrector or searcher.corrector(rewrite.VOCABULARY)
+        options = list(corrector.suggest(folded, limit=rewrite.TYPO_CHOICES, maxdist=2, prefix=1))
+        if not options:
+            continue
+        corrected = re.sub(rf"(?<!\w){re.escape(word)}(?!\w)", options[0], corrected, count=1)
+        changed = True
+        if (
+            wanted is not None
+            and len(folded) >= FALLBACK_MIN_CHARS
+            and folded.isalpha()
+            and not rewrite.known(reader, wanted)
+        ):
+            terms = rewrite.vocabulary_terms(reader, options)
+            if terms:
+                replacements[wanted] = terms
+                notices.append(f"no match for {word!r}; searched for {', '.join(options)} instead")
+    return (corrected if changed else None), replacements, notices
+
+
+def _replace_unknown(leaf: Any, replacements: dict[str, list[str]]) -> Any:
+    if isinstance(leaf, q.Term) and leaf.fieldname == rewrite.TEXT and leaf.text in replacements:
+        boost = leaf.boost * rewrite.TYPO_WEIGHT
+        return q.Or([q.Term(rewrite.TEXT, t, boost=boost) for t in replacements[leaf.text]])
+    if (
+        isinstance(leaf, q.Phrase)
+        and leaf.fieldname == rewrite.TEXT
+        and any(w in replacements for w in leaf.words)
+    ):
+        words = [replacements.get(w, [w])[0] for w in leaf.words]
+        return q.Phrase(rewrite.TEXT, words, slop=leaf.slop, boost=leaf.boost)
+    return leaf

@@ -12,6 +12,7 @@ from typing import Any
 from whoosh import query as q
 from whoosh.sorting import FieldFacet, MultiFacet, ScoreFacet
 
+from corpusearch.aliases import Aliases
 from corpusearch.errors import ArticleNotFoundError
 from corpusearch.highlight import snippet
 from corpusearch.query import Filters, filter_query, plan_query
@@ -110,13 +111,15 @@ class SearchResult:
         }
 
 
-def run_search(searcher: Any, request: SearchRequest) -> SearchResult:
+def run_search(
+    searcher: Any, request: SearchRequest, *, aliases: Aliases | None = None
+) -> SearchResult:
     """Search ``searcher`` for ``request``; raises QueryError for a query or filter it cannot run."""
     if request.limit < 1 or request.page < 1:
         raise ValueError("limit and page start at 1")
     if request.sort not in ("relevance", "date"):
         raise ValueError(f"unknown sort order {request.sort!r}")
-    plan = plan_query(request.query, searcher)
+    plan = plan_query(request.query, searcher, aliases=aliases)
     restrict = filter_query(request.filters)
     first = (request.page - 1) * request.limit
     # One pass over every match (limit=None) gives the page, the exact total and the facets:
@@ -148,7 +151,7 @@ def run_search(searcher: Any, request: SearchRequest) -> SearchResult:
         notices=plan.notices,
         facets=facet_counts((docnum for docnum, _ in ranked), table),
         grouped=request.group,
-        explain=getattr(plan, "explain", ()),
+        explain=plan.explain,
     )
 
 
