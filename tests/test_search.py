@@ -154,8 +154,10 @@ def test_snippet_picks_the_best_sentence_of_a_long_paragraph() -> None:
     filler = "Nothing to see in this sentence at all. " * 20
     text = filler + "Here Mosul and Baghdad meet. " + filler
     result = snippet(text, frozenset({"mosul", "baghdad"}))
-    assert result.startswith("…") and result.endswith("…")
+    assert result.startswith("…") and result.endswith(".")
     assert "<mark>Mosul</mark> and <mark>Baghdad</mark>" in result
+    cut = snippet("Mosul " + "word " * 200, frozenset({"mosul"}))
+    assert cut.startswith("<mark>Mosul</mark>") and cut.endswith("…")
     assert len(result) < 400
 
 

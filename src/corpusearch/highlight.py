@@ -65,8 +65,10 @@ def snippet(text: str, terms: frozenset[str], size: int = SNIPPET_CHARS) -> str:
         stop = min(stop, start + size)
         stop = text.rfind(" ", start, stop) if stop < choice[1] else stop
     prefix = "…" if start > 0 else ""
-    suffix = "…" if stop < len(text) else ""
-    return prefix + mark(text, spans, start, stop).strip() + suffix
+    body = mark(text, spans, start, stop).strip()
+    # A snippet that ends a sentence needs no ellipsis, even when the paragraph goes on.
+    suffix = "…" if stop < len(text) and not body.endswith((".", "!", "?", "…")) else ""
+    return prefix + body + suffix
 
 
 def sentence_bounds(text: str) -> list[tuple[int, int]]:
