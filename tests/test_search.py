@@ -164,3 +164,9 @@ def test_snippet_picks_the_best_sentence_of_a_long_paragraph() -> None:
 def test_highlight_marks_the_whole_text(corpus: Corpus) -> None:
     marked = corpus.highlight("The liberation of Mosul <b>", "liberated")
     assert marked == "The <mark>liberation</mark> of Mosul &lt;b&gt;"
+
+
+def test_filters_alone_browse_what_they_allow(corpus: Corpus) -> None:
+    result = corpus.search("", author="Jacinto", sort="date")
+    assert result.total == 23 and {hit.source for hit in result.hits} == {"France 24"}
+    assert corpus.search("  ", source="INSS").total == 10

@@ -124,14 +124,13 @@ def test_sort_by_date_puts_newest_first(client: FlaskClient) -> None:
     assert dates == sorted(dates, reverse=True)
 
 
-def test_filters_without_a_query_keep_the_form_and_ask_for_words(
-    client: FlaskClient, author: str
-) -> None:
+def test_filters_without_a_query_browse_what_they_allow(client: FlaskClient, author: str) -> None:
     page = client.get("/", query_string={"author": author})
     html = page.get_data(as_text=True)
     assert page.status_code == 200
     assert f"<option selected>{escape(author)}</option>" in html
-    assert "Type a few words to search within the chosen filters." in html
+    assert "matching paragraphs in the chosen filters" in html
+    assert escape(author) in html.split("matching paragraphs")[1]
 
 
 def test_bad_date_is_a_friendly_400(client: FlaskClient) -> None:

@@ -15,7 +15,7 @@ from whoosh.sorting import FieldFacet, MultiFacet, ScoreFacet
 from corpusearch.aliases import Aliases
 from corpusearch.errors import ArticleNotFoundError
 from corpusearch.highlight import snippet
-from corpusearch.query import Filters, filter_query, plan_query
+from corpusearch.query import Filters, QueryPlan, filter_query, plan_query
 
 FACETS = ("authors", "topics", "source", "year")
 FACET_SIZE = 10
@@ -119,8 +119,13 @@ def run_search(
         raise ValueError("limit and page start at 1")
     if request.sort not in ("relevance", "date"):
         raise ValueError(f"unknown sort order {request.sort!r}")
-    plan = plan_query(request.query, searcher, aliases=aliases)
     restrict = filter_query(request.filters)
+    if request.query.strip() or restrict is None:
+        plan = plan_query(request.query, searcher, aliases=aliases)
+    else:  # filters alone: browse everything they allow
+        plan = QueryPlan(
+            q.Every(), frozenset(), explain=("no words: every paragraph the filters allow",)
+        )
     first = (request.page - 1) * request.limit
     # One pass over every match (limit=None) gives the page, the exact total and the facets:
     # a limited search makes Whoosh re-run the query for len() and docs().

@@ -71,8 +71,8 @@ class SearchParams:
 
     @property
     def active(self) -> bool:
-        """Whether there is a search to run (filters narrow a query; alone they find nothing)."""
-        return bool(self.q)
+        """Whether there is a search to run: words, or filters alone (browsing what they allow)."""
+        return bool(self.q) or bool(self.filters())
 
     def filters(self) -> dict[str, str]:
         """The filters that are set, by name."""
