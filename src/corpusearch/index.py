@@ -95,7 +95,7 @@ def open_index(directory: Path, *, any_version: bool = False) -> Any:
     if not any_version and _version(directory) != PIPELINE_VERSION:
         raise IndexNotFoundError(
             f"the index at {directory} was built by another version of corpusearch",
-            hint="update it with: corpusearch index PATH... (its files are read again)",
+            hint="update it with: corpusearch index, which reads its files again",
         )
     try:
         return whoosh_index.open_dir(str(directory), indexname=INDEX_NAME)
