@@ -93,6 +93,13 @@ def test_a_word_matching_nothing_is_replaced_with_a_notice(corpus: Corpus) -> No
     assert any("'Hezbolah'" in notice and "hezbollah" in notice for notice in result.notices)
 
 
+def test_in_a_long_query_an_unknown_word_is_suggested_not_replaced(corpus: Corpus) -> None:
+    result = corpus.search("what the militias in Mosul and Baghdad said about Hezbolah fighters")
+    assert result.suggestion is not None and "hezbollah" in result.suggestion
+    assert result.notices == ()
+    assert result.hits
+
+
 def test_known_words_get_no_suggestion_or_notice(corpus: Corpus) -> None:
     result = corpus.search("Hezbollah Mosul")
     assert result.suggestion is None

@@ -12,6 +12,7 @@ from corpusearch import Corpus
 from corpusearch.article import Article, Paragraph
 from corpusearch.errors import QueryError
 from corpusearch.query import MAX_NESTING, MAX_QUERY_CHARS
+from corpusearch.rewrite import term_weight
 from corpusearch.scoring import lucene_idf
 
 SYLLABLES = ["ka", "ri", "mo", "sel", "tan", "dor", "vu", "esh", "lin", "qa", "ber", "nou"]
@@ -59,6 +60,23 @@ def test_a_word_in_the_title_and_text_ranks_first(tmp_path: Path) -> None:
     )
     hits = corpus.search("Kirkuk oil").hits
     assert [hit.article for hit in hits] == ["t", "x", "y"]
+
+
+def test_a_two_letter_word_counts_less_than_a_longer_one(tmp_path: Path) -> None:
+    corpus = Corpus(tmp_path / "index")
+    corpus.add(
+        [
+            Article("de", "p/de", "One", (Paragraph(1, None, "De novo route."),)),
+            Article("ri", "p/ri", "Two", (Paragraph(1, None, "A ribosome route was tried."),)),
+            Article("z", "p/z", "Three", (Paragraph(1, None, "Nothing else was tried here."),)),
+        ]
+    )
+    assert [hit.article for hit in corpus.search("de ribosome").hits] == ["ri", "de"]
+
+
+def test_protected_acronyms_and_numbers_keep_full_weight() -> None:
+    assert term_weight("US") == term_weight("12") == term_weight("sadr") == 1.0
+    assert term_weight("no") < 1.0
 
 
 def test_more_query_words_matched_ranks_higher(big: Corpus) -> None:

@@ -42,6 +42,9 @@ FIELD_PREFIX = re.compile(r"(?<![\w\"'])([A-Za-z_]\w*):(?=[^\s/])")
 ISO_PREFIX = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
 SUGGEST_MIN_CHARS = 4  # shorter unknown words get no "did you mean"
 FALLBACK_MIN_CHARS = 5  # shorter (or non-alphabetic) unmatched words are not replaced
+# In a query of more words than this, the words that match carry the search and an unmatched one is
+# more often a rare name than a typo: it gets the "did you mean" but is not replaced.
+FALLBACK_MAX_WORDS = 6
 
 
 @dataclass(frozen=True)
@@ -255,14 +258,17 @@ def corrections(
     """The "did you mean" query, the index terms to search for unmatched words, and notices.
 
     A word the index's vocabulary lacks gets its closest vocabulary word in the suggestion; when
-    its index term also matches nothing, its closest words' terms are searched in its place.
+    its index term also matches nothing and the query has at most FALLBACK_MAX_WORDS words (not
+    counting stop words), its closest words' terms are searched in its place.
     """
     corrected = text
     changed = False
     replacements: dict[str, list[str]] = {}
     notices: list[str] = []
     corrector: Any = None
-    for word in dict.fromkeys(query_words(text)):
+    words = list(dict.fromkeys(query_words(text)))
+    replace = sum(term(word) is not None for word in words) <= FALLBACK_MAX_WORDS
+    for word in words:
         folded = fold(word)
         wanted = term(word)
         if len(folded) < SUGGEST_MIN_CHARS or is_protected_acronym(word) or word.isupper():
@@ -276,7 +282,8 @@ def corrections(
         corrected = re.sub(rf"(?<!\w){re.escape(word)}(?!\w)", options[0], corrected, count=1)
         changed = True
         if (
-            wanted is not None
+            replace
+            and wanted is not None
             and len(folded) >= FALLBACK_MIN_CHARS
             and folded.isalpha()
             and not rewrite.known(reader, wanted)
