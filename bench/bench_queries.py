@@ -83,13 +83,21 @@ def articles(paragraphs: int) -> list[Article]:
     return result
 
 
+def _same_version(path: Path) -> bool:
+    from corpusearch.index import PIPELINE_VERSION, VERSION_FILE
+
+    version = path / VERSION_FILE
+    return version.exists() and version.read_text().strip() == PIPELINE_VERSION
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--paragraphs", type=int, default=20_000)
     parser.add_argument("--rebuild", action="store_true")
     args = parser.parse_args()
     path = Path(tempfile.gettempdir()) / "corpusearch-bench" / f"synthetic-{args.paragraphs}"
-    if args.rebuild or not (path / "complete").exists():
+    current = (path / "complete").exists() and Corpus(path).exists() and _same_version(path)
+    if args.rebuild or not current:
         shutil.rmtree(path, ignore_errors=True)
         started = time.perf_counter()
         Corpus(path).add(articles(args.paragraphs))
