@@ -124,3 +124,34 @@ def test_wildcards_are_bounded_to_vocabulary_terms(corpus: Corpus) -> None:
     result = corpus.search("stabili*")
     assert result.hits
     assert re.search(r"stabili", result.hits[0].text)
+
+
+def test_a_name_whose_alias_matches_is_not_treated_as_a_typo(corpus: Corpus) -> None:
+    result = corpus.search("Qasem Suleimani")  # the text spells it "Qassem Soleimani"
+    assert result.notices == ()
+    assert result.suggestion is None
+    assert "Soleimani" in result.hits[0].text
+
+
+def test_a_folded_word_with_matching_aliases_gets_no_suggestion(corpus: Corpus) -> None:
+    result = corpus.search("Shī‘a")  # folds to "shia", an alias of "Shiite"
+    assert result.suggestion is None
+    assert result.notices == ()
+    assert result.hits
+
+
+@pytest.mark.parametrize("query", ["stabili*", "stabili?e", "stabil?ty", "Stabilis*"])
+def test_wildcard_words_match_unstemmed_words_without_typo_fallback(
+    corpus: Corpus, query: str
+) -> None:
+    result = corpus.search(query)
+    assert result.notices == ()
+    assert result.suggestion is None
+    assert result.hits
+    assert re.search(r"stabili", result.hits[0].text, re.IGNORECASE)
+
+
+def test_a_field_name_is_not_taken_for_a_typo(corpus: Corpus) -> None:
+    result = corpus.search("title:Mosull")
+    assert result.suggestion == "title:mosul"
+    assert result.hits

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import calendar
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -79,12 +80,17 @@ def plan_query(text: str, searcher: Any, *, aliases: Aliases | None = None) -> Q
     reader = searcher.reader()
     parsed = parse_query(text, searcher.schema)
     lines = [f"analysed: {_words_line(text)}"]
+    aliases = aliases or shipped()
+    # A wildcard or fuzzy word asks for variants already, and a word an alias of which matches
+    # is a spelling the aliases know: neither is a typo.
+    patterns = rewrite.pattern_words(parsed)
     parsed = rewrite.bound_patterns(parsed, reader, lines)
-    suggestion, replacements, notices = corrections(text, reader, searcher)
+    skip = patterns | rewrite.alias_matched(parsed, aliases, reader)
+    suggestion, replacements, notices = corrections(text, reader, searcher, skip=skip)
     if replacements:
         parsed = rewrite.map_terms(parsed, lambda leaf: _replace_unknown(leaf, replacements))
         lines.extend(f"typo: {notice}" for notice in notices)
-    parsed = rewrite.expand_aliases(parsed, aliases or shipped(), lines)
+    parsed = rewrite.expand_aliases(parsed, aliases, lines)
     final = rewrite.to_fields(parsed)
     lines.append(f"query: {final}")
     return QueryPlan(final, highlight_terms(final), suggestion, tuple(notices), tuple(lines))
@@ -100,10 +106,18 @@ def _words_line(text: str) -> str:
 
 class _Parser(QueryParser):  # type: ignore[misc]  # whoosh is untyped
     """A word the analyzer splits ("al-Sadr", "IL-6") matches by any of its parts, ranked by how
-    many it has; a quoted "al-Sadr" is the phrase of its parts."""
+    many it has; a quoted "al-Sadr" is the phrase of its parts. Wildcard words are folded only."""
 
     def multitoken_query(self, spec: str, texts: Any, fieldname: str, *args: Any) -> Any:
         return super().multitoken_query("or", texts, fieldname, *args)
+
+    def term_query(self, fieldname: str, text: str, termclass: Any, *args: Any, **kw: Any) -> Any:
+        # The text analyzer would stem a pattern ("stabil?ty" -> "stabil?ti"): patterns are
+        # matched against the unstemmed vocabulary, so they are only folded.
+        if termclass in (q.Prefix, q.Wildcard) and fieldname in rewrite.FIELD_BOOSTS:
+            boost = kw.get("boost", args[0] if args else 1.0)
+            return termclass(fieldname, fold(text), boost=boost)
+        return super().term_query(fieldname, text, termclass, *args, **kw)
 
 
 def parse_query(text: str, schema: Any) -> Any:
@@ -253,25 +267,28 @@ def _negated_terms(node: Any) -> set[tuple[str, str]]:
 
 
 def corrections(
-    text: str, reader: Any, searcher: Any
+    text: str, reader: Any, searcher: Any, *, skip: Collection[str] = ()
 ) -> tuple[str | None, dict[str, list[str]], list[str]]:
     """The "did you mean" query, the index terms to search for unmatched words, and notices.
 
     A word the index's vocabulary lacks gets its closest vocabulary word in the suggestion; when
     its index term also matches nothing and the query has at most FALLBACK_MAX_WORDS words (not
-    counting stop words), its closest words' terms are searched in its place.
+    counting stop words), its closest words' terms are searched in its place. A word whose folded
+    form or index term is in ``skip`` is left alone.
     """
     corrected = text
     changed = False
     replacements: dict[str, list[str]] = {}
     notices: list[str] = []
     corrector: Any = None
-    words = list(dict.fromkeys(query_words(text)))
+    words = list(dict.fromkeys(query_words(FIELD_PREFIX.sub(" ", text))))  # not field names
     replace = sum(term(word) is not None for word in words) <= FALLBACK_MAX_WORDS
     for word in words:
         folded = fold(word)
         wanted = term(word)
         if len(folded) < SUGGEST_MIN_CHARS or is_protected_acronym(word) or word.isupper():
+            continue
+        if folded in skip or wanted in skip:
             continue
         if reader.doc_frequency(rewrite.VOCABULARY, folded):
             continue

@@ -51,25 +51,32 @@ def key_node(key: Key, boost: float = 1.0) -> Any:
     return q.Phrase(TEXT, list(key), boost=boost)
 
 
-def expand_aliases(node: Any, aliases: Aliases, lines: list[str]) -> Any:
-    """Add each name's aliases beside it (multi-word ones as phrases), weighted below it."""
+def expand_aliases(
+    node: Any, aliases: Aliases, lines: list[str], found: dict[Key, list[Key]] | None = None
+) -> Any:
+    """Add each name's aliases beside it (multi-word ones as phrases), weighted below it.
+
+    ``found``, when given, receives each name expanded and its alternatives.
+    """
     if isinstance(node, q.Phrase):
         key = literal(node)
         alternatives = aliases.alternatives(key) if key else []
         if alternatives:
             _explain(lines, key or (), aliases)
+            if found is not None and key:
+                found[key] = alternatives
             return q.Or([node, *(key_node(a, ALIAS_WEIGHT) for a in alternatives)])
         return node
     if isinstance(node, q.Term):
         if literal(node) is None:
             return node
-        expanded = expand_aliases(q.Or([node]), aliases, lines)
+        expanded = expand_aliases(q.Or([node]), aliases, lines, found)
         return node if len(expanded.subqueries) == 1 else expanded
     if not isinstance(node, (q.And, q.Or)):
         if isinstance(node, q.BinaryQuery):
-            return node.__class__(expand_aliases(node.a, aliases, lines), node.b)
+            return node.__class__(expand_aliases(node.a, aliases, lines, found), node.b)
         if isinstance(node, q.CompoundQuery):
-            subs = [expand_aliases(child, aliases, lines) for child in node.subqueries]
+            subs = [expand_aliases(child, aliases, lines, found) for child in node.subqueries]
             return node.__class__(subs, boost=node.boost)
         return node
     children = list(node.subqueries)
@@ -86,6 +93,8 @@ def expand_aliases(node: Any, aliases: Aliases, lines: list[str]) -> Any:
             alternatives = aliases.alternatives(key)
             if alternatives:
                 _explain(lines, key, aliases)
+                if found is not None:
+                    found[key] = alternatives
                 alts = [key_node(a, ALIAS_WEIGHT) for a in alternatives]
                 if isinstance(node, q.Or):
                     out.extend(run)
@@ -98,9 +107,23 @@ def expand_aliases(node: Any, aliases: Aliases, lines: list[str]) -> Any:
             i += matched
             continue
         child = children[i]
-        out.append(child if isinstance(child, q.Term) else expand_aliases(child, aliases, lines))
+        out.append(
+            child if isinstance(child, q.Term) else expand_aliases(child, aliases, lines, found)
+        )
         i += 1
     return node.__class__(out, boost=node.boost)
+
+
+def alias_matched(node: Any, aliases: Aliases, reader: Any) -> set[str]:
+    """The terms of names in ``node`` with an alias whose terms all occur in the index."""
+    found: dict[Key, list[Key]] = {}
+    expand_aliases(node, aliases, [], found)
+    return {
+        word
+        for key, alternatives in found.items()
+        if any(all(known(reader, w) for w in alternative) for alternative in alternatives)
+        for word in key
+    }
 
 
 def _explain(lines: list[str], key: Key, aliases: Aliases) -> None:
@@ -138,6 +161,21 @@ def vocabulary_terms(reader: Any, words: list[str]) -> list[str]:
             if len(found) >= MAX_EXPANSIONS:
                 break
     return list(found)
+
+
+def pattern_words(node: Any) -> set[str]:
+    """The words of wildcard and fuzzy leaves: wildcard parts folded, fuzzy words as terms."""
+    found: set[str] = set()
+
+    def visit(leaf: Any) -> Any:
+        if isinstance(leaf, q.FuzzyTerm):
+            found.add(str(leaf.text))
+        elif isinstance(leaf, (q.Prefix, q.Wildcard)):
+            found.update(part for part in re.split(r"[*?]", fold(str(leaf.text))) if part)
+        return leaf
+
+    map_terms(node, visit)
+    return found
 
 
 def bound_patterns(node: Any, reader: Any, lines: list[str]) -> Any:
