@@ -183,3 +183,11 @@ def test_user_aliases_file_and_explain(runner: CliRunner, seed_index: Path, tmp_
     assert "explain:" in err and "alias" in err
     code, _, err = run(runner, seed_index, "search", "x", "--aliases", str(tmp_path / "none.toml"))
     assert code != 0 and "Traceback" not in err
+
+
+def test_clean_prints_the_ids_the_index_uses(runner: CliRunner, tmp_path: Path) -> None:
+    index = tmp_path / "elsewhere" / "ix"
+    run(runner, index, "index", str(SEEDS))
+    listing = json.loads(run(runner, index, "articles", "--format", "json")[1])
+    cleaned = json.loads(run(runner, index, "clean", str(INSS), "--format", "json")[1])
+    assert cleaned["id"] in {article["id"] for article in listing}

@@ -135,3 +135,52 @@ def test_indexing_saves_stems_so_searches_need_no_nltk(tmp_path: Path, seeds_cop
     Corpus(tmp_path / "index").index([seeds_copy])
     stems = json.loads((tmp_path / "index" / STEMS_FILE).read_text())
     assert stems["liberation"] == "liber"
+
+
+def test_a_bad_sidecar_skips_its_file_only(tmp_path: Path, seeds_copy: Path) -> None:
+    (seeds_copy / "000_8bf490cc8fc391d2.meta.json").write_text('{"authors": 5}')
+    report = Corpus(tmp_path / "index").index([seeds_copy])
+    assert report.added == 1
+    [(path, reason)] = report.failed
+    assert path.endswith("000_8bf490cc8fc391d2.txt") and "should be text" in reason
+
+
+def test_the_same_files_through_a_symlink_are_not_indexed_twice(
+    tmp_path: Path, seeds_copy: Path
+) -> None:
+    corpus = Corpus(tmp_path / "index")
+    corpus.index([seeds_copy])
+    (tmp_path / "link").symlink_to(seeds_copy)
+    report = corpus.index([tmp_path / "link"])
+    assert report.added == 0 and report.unchanged == 2
+    assert sum(a.paragraphs for a in corpus.articles()) == corpus.search(
+        "", source="INSS"
+    ).total + (corpus.search("", source="France 24").total)
+
+
+def test_an_interrupted_version_rebuild_loses_no_article(tmp_path: Path, seeds_copy: Path) -> None:
+    from corpusearch.index import VERSION_FILE
+
+    index = tmp_path / "index"
+    Corpus(index).index([seeds_copy])
+    (index / VERSION_FILE).write_text("0\n")
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "page.txt").write_text("A headline\n\n" + "A paragraph of real body text here. " * 5)
+
+    def interrupt(done: int, total: int, path: Path) -> None:
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        update_index(index, [other], progress=interrupt)
+    report = Corpus(index).index([other])
+    assert report.added == 3  # the two seeds the old index held, and the new page
+    assert len(Corpus(index).articles()) == 3
+
+
+def test_add_rejects_a_non_iso_date_clearly(tmp_path: Path) -> None:
+    from corpusearch import Article, Paragraph, UnreadableFileError
+
+    article = Article("a1", "x", "Title", (Paragraph(1, None, "Text."),), date="July 2017")
+    with pytest.raises(UnreadableFileError, match="not ISO"):
+        Corpus(tmp_path / "index").add([article])

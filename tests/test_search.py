@@ -170,3 +170,16 @@ def test_filters_alone_browse_what_they_allow(corpus: Corpus) -> None:
     result = corpus.search("", author="Jacinto", sort="date")
     assert result.total == 23 and {hit.source for hit in result.hits} == {"France 24"}
     assert corpus.search("  ", source="INSS").total == 10
+
+
+def test_snippet_of_text_without_spaces_stays_short_and_marked() -> None:
+    text = "x" * 500 + " target " + "y" * 500
+    result = snippet(text, frozenset({"target"}))
+    assert "<mark>target</mark>" in result and len(result) < 400
+
+
+def test_similar_counts_without_a_second_search(corpus: Corpus) -> None:
+    first = corpus.search("Muqtada al-Sadr").hits[0]
+    result = corpus.similar(first.id, limit=2)
+    assert len(result.hits) == 2 and result.total >= 2
+    assert first.id not in {hit.id for hit in result.hits}

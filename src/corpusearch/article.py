@@ -108,7 +108,10 @@ def build_article(source: Source, extraction: Extraction, identifier: str) -> Ar
     paragraphs = split_paragraphs(extraction)
     if not paragraphs:
         raise UnreadableFileError(f"{source.path}: no article text found")
-    meta = _merge(extraction, source.sidecar, source.path)
+    try:
+        meta = _merge(extraction, source.sidecar, source.path)
+    except UnreadableFileError as error:
+        raise UnreadableFileError(f"{source.path}: {error}") from error
     return Article(
         id=identifier,
         path=str(source.path),
@@ -162,16 +165,24 @@ def normalize_date(value: Any, path: Path) -> str | None:
         return Date(*map(int, match.groups())).isoformat()
     except ValueError as error:
         raise UnreadableFileError(
-            f"{path}: sidecar date {value!r} is not an ISO date (YYYY-MM-DD)"
+            f"sidecar date {value!r} is not an ISO date (YYYY-MM-DD)"
         ) from error
 
 
 def _text(value: Any) -> str | None:
-    return " ".join(str(value).split()) or None if value is not None else None
+    if value is None:
+        return None
+    if not isinstance(value, str | int | float):
+        raise UnreadableFileError(f"sidecar value {value!r} should be text")
+    return " ".join(str(value).split()) or None
 
 
 def _names(value: Any) -> tuple[str, ...]:
-    items = [value] if isinstance(value, str) else list(value or [])
+    if value is None:
+        return ()
+    if not isinstance(value, str | list):
+        raise UnreadableFileError(f"sidecar value {value!r} should be text or a list of text")
+    items = [value] if isinstance(value, str) else value
     return tuple(name for name in (_text(item) for item in items) if name)
 
 

@@ -236,7 +236,8 @@ def show(ctx: click.Context, article_id: str, fmt: str) -> None:
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @FORMAT
-def clean(paths: tuple[Path, ...], fmt: str) -> None:
+@click.pass_context
+def clean(ctx: click.Context, paths: tuple[Path, ...], fmt: str) -> None:
     """Clean files without indexing them: what would be indexed (JSON: one object per line)."""
     from corpusearch.article import load_article
     from corpusearch.ingest import discover
@@ -247,7 +248,8 @@ def clean(paths: tuple[Path, ...], fmt: str) -> None:
     failed = 0
     for path in files:
         try:
-            article = load_article(path)
+            # ids as the index would give them, so that `show ID` finds what `clean` printed
+            article = load_article(path, root=ctx.obj["index"].resolve().parent)
         except CorpusearchError as error:
             failed += 1
             click.echo(f"Error: {error}", err=True)

@@ -61,6 +61,7 @@ class Corpus:
         self._ix: Any = None
         self._lock = threading.Lock()
         self._local = threading.local()
+        self._terms: dict[tuple[str, int], frozenset[str]] = {}
 
     def __repr__(self) -> str:
         return f"Corpus({str(self.path)!r})"
@@ -141,7 +142,19 @@ class Corpus:
 
     def highlight(self, text: str, query: str) -> str:
         """``text`` escaped as HTML with the words ``query`` matches (stemmed forms too) marked."""
-        return highlight(text, plan_query(query, self._searcher(), aliases=self.aliases()).terms)
+        return highlight(text, self.highlight_terms(query))
+
+    def highlight_terms(self, query: str) -> frozenset[str]:
+        """The index terms ``query`` matches, planned once per query and index version."""
+        searcher = self._searcher()
+        key = (query, searcher.reader().generation())
+        terms = self._terms.get(key)
+        if terms is None:
+            terms = plan_query(query, searcher, aliases=self.aliases()).terms
+            if len(self._terms) > 256:
+                self._terms.clear()
+            self._terms[key] = terms
+        return terms
 
     def aliases(self) -> Aliases:
         """The equivalent names a search expands: shipped, beside the index, and the user's file."""

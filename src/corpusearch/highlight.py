@@ -61,9 +61,13 @@ def snippet(text: str, terms: frozenset[str], size: int = SNIPPET_CHARS) -> str:
     if stop - start > size:
         first = next((a for a, b in spans if start <= a < stop), start)
         start = max(start, first - size // 3)
-        start = text.rfind(" ", 0, start) + 1 if start > choice[0] else start
+        if start > choice[0]:
+            space = text.rfind(" ", choice[0], start)
+            start = space + 1 if space >= choice[0] else start
         stop = min(stop, start + size)
-        stop = text.rfind(" ", start, stop) if stop < choice[1] else stop
+        if stop < choice[1]:
+            space = text.rfind(" ", start, stop)
+            stop = space if space > start else stop  # no space (a URL, CJK text): cut mid-word
     prefix = "…" if start > 0 else ""
     body = mark(text, spans, start, stop).strip()
     # A snippet that ends a sentence needs no ellipsis, even when the paragraph goes on.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
@@ -28,6 +29,7 @@ from corpusearch.ingest import discover, fingerprint
 PIPELINE_VERSION = "2"
 INDEX_NAME = "paragraphs"
 VERSION_FILE = "corpusearch-version"
+CARRY_FILE = "corpusearch-carry.json"  # files an outdated index held, until its rebuild commits
 LOCK_WAIT = 5.0  # seconds to wait for another process's writer to finish
 
 Progress = Callable[[int, int, Path], None]  # (done, total, file being read)
@@ -114,17 +116,29 @@ def create_or_open(directory: Path) -> tuple[Any, list[str]]:
     """
     if exists(directory) and _version(directory) == PIPELINE_VERSION:
         return open_index(directory), []
-    carried = []
-    if exists(directory):
-        old = open_index(directory, any_version=True)
-        carried = sorted({meta["path"] for meta in indexed_articles(old).values()})
+    # The paths to carry over are written down before the old index is emptied, and the version
+    # file only once the rebuild has committed (mark_current): an interrupted rebuild loses none.
+    carry = directory / CARRY_FILE
+    carried: set[str] = set()
     try:
+        if carry.exists():
+            carried.update(json.loads(carry.read_text(encoding="utf-8")))
+        if exists(directory):
+            old = open_index(directory, any_version=True)
+            carried.update(meta["path"] for meta in indexed_articles(old).values())
         directory.mkdir(parents=True, exist_ok=True)
+        carry.write_text(json.dumps(sorted(carried)), encoding="utf-8")
         ix = FileStorage(str(directory)).create_index(make_schema(), indexname=INDEX_NAME)
-        (directory / VERSION_FILE).write_text(PIPELINE_VERSION + "\n", encoding="utf-8")
-    except OSError as error:
+    except (OSError, ValueError) as error:
         raise IndexNotFoundError(f"cannot create an index at {directory} ({error})") from error
-    return ix, carried
+    return ix, sorted(carried)
+
+
+def mark_current(directory: Path) -> None:
+    """Record that the index holds this pipeline version's documents (after a commit)."""
+    if _version(directory) != PIPELINE_VERSION:
+        (directory / VERSION_FILE).write_text(PIPELINE_VERSION + "\n", encoding="utf-8")
+    (directory / CARRY_FILE).unlink(missing_ok=True)
 
 
 def _version(directory: Path) -> str | None:
@@ -137,7 +151,10 @@ def _version(directory: Path) -> str | None:
 def paragraph_documents(article: Article) -> Iterator[dict[str, Any]]:
     """The Whoosh documents of one article, one per paragraph."""
     meta = {**article.metadata_json(), "digest": article.digest, "count": len(article.paragraphs)}
-    day = datetime.fromisoformat(article.date) if article.date else None
+    try:
+        day = datetime.fromisoformat(article.date) if article.date else None
+    except ValueError as error:
+        raise UnreadableFileError(f"{article.path}: date {article.date!r} is not ISO") from error
     for paragraph in article.paragraphs:
         document: dict[str, Any] = {
             "id": f"{article.id}-{paragraph.position}",
@@ -191,7 +208,7 @@ def update_index(
     known = {meta["path"]: meta for meta in indexed_articles(ix).values()}
     todo: list[tuple[Path, str]] = []
     unchanged = 0
-    for path in (p.absolute() for p in found.files):
+    for path in (p.resolve() for p in found.files):
         try:
             digest = _digest(path)
         except UnreadableFileError as error:
@@ -218,6 +235,7 @@ def update_index(
                     failed.append((str(path), _reason(error, path)))
                     continue
                 article = replace(article, digest=digest)
+                writer.delete_by_term("article", article.id)
                 if str(path) in known:
                     writer.delete_by_term("path", str(path))
                     updated += 1
@@ -227,6 +245,7 @@ def update_index(
                     writer.add_document(**document)
                     paragraphs += 1
         save_stems(directory / STEMS_FILE)
+    mark_current(directory)
     return IndexReport(
         added,
         updated,
@@ -251,6 +270,7 @@ def add_articles(directory: Path, articles: Iterable[Article]) -> IndexReport:
                 paragraphs += 1
             added += 1
     save_stems(directory / STEMS_FILE)
+    mark_current(directory)
     return IndexReport(added=added, paragraphs=paragraphs, seconds=time.perf_counter() - started)
 
 

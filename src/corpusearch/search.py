@@ -170,11 +170,13 @@ def similar(searcher: Any, paragraph_id: str, *, limit: int = 10) -> SearchResul
     key_terms = searcher.key_terms([docnum], "text", numterms=SIMILAR_TERMS)
     terms = frozenset(word for word, _ in key_terms)
     wanted = q.Or([q.Term("text", word, boost=weight) for word, weight in key_terms])
-    results = searcher.search(wanted, limit=limit, mask=q.Term("id", paragraph_id))
-    hits = tuple(make_hit(result.fields(), result.score or 0.0, terms) for result in results)
+    results = searcher.search(wanted, limit=None, mask=q.Term("id", paragraph_id))
+    hits = tuple(
+        make_hit(result.fields(), result.score or 0.0, terms) for result in results[:limit]
+    )
     return SearchResult(
         query=f"similar to {paragraph_id}",
-        total=len(results) if results.scored_length() else 0,
+        total=results.scored_length(),
         hits=hits,
         limit=limit,
         explain=(f"distinctive words: {', '.join(sorted(terms))}",),
@@ -212,7 +214,6 @@ def make_hit(fields: dict[str, Any], score: float, terms: frozenset[str], others
 class DocTable:
     """Per index version: each document's article, and each article's metadata (for facets)."""
 
-    generation: int
     article_of: dict[int, str]
     meta: dict[str, dict[str, Any]]
 
@@ -231,7 +232,7 @@ def doc_table(searcher: Any) -> DocTable:
         for docnum, fields in reader.iter_docs():
             article_of[docnum] = fields["article"]
             meta.setdefault(fields["article"], fields["meta"])
-        table = DocTable(reader.generation(), article_of, meta)
+        table = DocTable(article_of, meta)
         with _tables_lock:
             _tables[searcher] = table
     return table
