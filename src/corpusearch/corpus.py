@@ -16,7 +16,7 @@ from corpusearch.highlight import highlight
 from corpusearch.index import IndexReport, Progress, add_articles, exists, open_index, update_index
 from corpusearch.query import Filters, plan_query
 from corpusearch.scoring import weighting
-from corpusearch.search import SearchRequest, SearchResult, run_search, similar
+from corpusearch.search import SearchRequest, SearchResult, doc_table, run_search, similar
 
 
 @dataclass(frozen=True)
@@ -105,23 +105,22 @@ class Corpus:
 
     def articles(self) -> tuple[ArticleSummary, ...]:
         """Every indexed article's metadata, newest first."""
-        found: dict[str, ArticleSummary] = {}
-        for fields in self._searcher().all_stored_fields():
-            if fields["article"] not in found:
-                meta = fields["meta"]
-                found[fields["article"]] = ArticleSummary(
-                    id=meta["id"],
-                    title=meta["title"],
-                    authors=tuple(meta["authors"]),
-                    date=meta["date"],
-                    topics=tuple(meta["topics"]),
-                    source=meta["source"],
-                    path=meta["path"],
-                    url=meta.get("url"),
-                    series=meta.get("series"),
-                    paragraphs=meta["count"],
-                )
-        return tuple(sorted(found.values(), key=lambda a: (a.date or "", a.title), reverse=True))
+        found = [
+            ArticleSummary(
+                id=meta["id"],
+                title=meta["title"],
+                authors=tuple(meta["authors"]),
+                date=meta["date"],
+                topics=tuple(meta["topics"]),
+                source=meta["source"],
+                path=meta["path"],
+                url=meta.get("url"),
+                series=meta.get("series"),
+                paragraphs=meta["count"],
+            )
+            for meta in doc_table(self._searcher()).meta.values()  # built once per index version
+        ]
+        return tuple(sorted(found, key=lambda a: (a.date or "", a.title), reverse=True))
 
     def article(self, article_id: str) -> Article:
         """The article with this id (or the article of a paragraph id ``ARTICLE-N``)."""
