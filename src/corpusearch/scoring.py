@@ -8,6 +8,8 @@ al., "Simple BM25 extension to multiple weighted fields", 2004). Tuned on SciFac
 
 from __future__ import annotations
 
+import threading
+import weakref
 from math import log
 from typing import Any
 
@@ -105,11 +107,11 @@ class FieldsTerm(Query):  # type: ignore[misc]
                 continue
             b = model.field_b(name)
             average = parent.avg_field_length(name) or 1.0
+            lengths = field_lengths(reader, name)
             postings = searcher.postings(name, self.text)
             while postings.is_active():
                 docnum = postings.id()
-                length = reader.doc_field_length(docnum, name, 1)
-                norm = (1 - b) + b * length / average
+                norm = (1 - b) + b * lengths[docnum] / average
                 weighted[docnum] = weighted.get(docnum, 0.0) + weight * postings.weight() / norm
                 postings.next()
         if not weighted:
@@ -119,3 +121,23 @@ class FieldsTerm(Query):  # type: ignore[misc]
         scale = self.boost * idf * (k1 + 1)
         scores = [scale * weighted[d] / (weighted[d] + k1) for d in ids]
         return matching.ListMatcher(ids, scores)
+
+
+_lengths: weakref.WeakKeyDictionary[Any, dict[str, list[int]]] = weakref.WeakKeyDictionary()
+_lengths_lock = threading.Lock()
+
+
+def field_lengths(reader: Any, name: str) -> list[int]:
+    """Every document's length in field ``name``, read once per segment reader.
+
+    Looking lengths up one posting at a time through the codec was half the time of a search.
+    """
+    per_field = _lengths.get(reader)
+    if per_field is None:
+        with _lengths_lock:
+            per_field = _lengths.setdefault(reader, {})
+    lengths = per_field.get(name)
+    if lengths is None:
+        lengths = [reader.doc_field_length(d, name, 1) for d in range(reader.doc_count_all())]
+        per_field[name] = lengths
+    return lengths
