@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import calendar
 import re
+import threading
+import weakref
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
@@ -266,6 +268,11 @@ def _negated_terms(node: Any) -> set[tuple[str, str]]:
     return set()
 
 
+# Closest vocabulary words of unknown words, per index reader (its vocabulary does not change).
+_suggestions: weakref.WeakKeyDictionary[Any, dict[str, list[str]]] = weakref.WeakKeyDictionary()
+_suggestions_lock = threading.Lock()
+
+
 def corrections(
     text: str, reader: Any, searcher: Any, *, skip: Collection[str] = ()
 ) -> tuple[str | None, dict[str, list[str]], list[str]]:
@@ -292,8 +299,15 @@ def corrections(
             continue
         if reader.doc_frequency(rewrite.VOCABULARY, folded):
             continue
-        corrector = corrector or searcher.corrector(rewrite.VOCABULARY)
-        options = list(corrector.suggest(folded, limit=rewrite.TYPO_CHOICES, maxdist=2, prefix=1))
+        with _suggestions_lock:
+            known_options = _suggestions.setdefault(reader, {})
+        options = known_options.get(folded)
+        if options is None:  # Whoosh's spelling automaton takes ~0.1 s on a large vocabulary
+            corrector = corrector or searcher.corrector(rewrite.VOCABULARY)
+            options = list(
+                corrector.suggest(folded, limit=rewrite.TYPO_CHOICES, maxdist=2, prefix=1)
+            )
+            known_options[folded] = options
         if not options:
             continue
         corrected = re.sub(rf"(?<!\w){re.escape(word)}(?!\w)", options[0], corrected, count=1)
