@@ -14,7 +14,7 @@ def test_best_paragraph_first_with_highlighted_snippet(corpus: Corpus) -> None:
     result = corpus.search("Muqtada al-Sadr")
     top = result.hits[0]
     assert "Muqtada al-Sadr" in top.text
-    assert "<mark>Muqtada</mark>" in top.snippet and "<mark>Sadr</mark>" in top.snippet
+    assert "<mark>Muqtada</mark> <mark>al-Sadr</mark>" in top.snippet
     assert top.source and top.title and top.id == f"{top.article}-{top.position}"
     assert [h.score for h in result.hits] == sorted((h.score for h in result.hits), reverse=True)
 
@@ -183,3 +183,10 @@ def test_similar_counts_without_a_second_search(corpus: Corpus) -> None:
     result = corpus.similar(first.id, limit=2)
     assert len(result.hits) == 2 and result.total >= 2
     assert first.id not in {hit.id for hit in result.hits}
+
+
+def test_a_hyphenated_match_is_marked_whole_and_a_part_alone(corpus: Corpus) -> None:
+    assert "<mark>al-Sadr</mark>" in corpus.highlight("Muqtada al-Sadr spoke.", "al-Sadr")
+    assert (
+        corpus.highlight("Muqtada al-Sadr spoke.", "Sadr") == "Muqtada al-<mark>Sadr</mark> spoke."
+    )

@@ -8,6 +8,7 @@ from html import escape
 from corpusearch.analysis import text_analyzer
 
 SNIPPET_CHARS = 320
+HYPHENS = "-‐‑"
 SENTENCE_END = re.compile(r"(?<=[.!?…])[\"”’)\]]*\s+(?=[\"“‘(\[]?[A-Z0-9])")
 
 
@@ -15,11 +16,17 @@ def matches(text: str, terms: frozenset[str]) -> list[tuple[int, int]]:
     """Character spans of the words of ``text`` whose analysed form is one of ``terms``."""
     if not terms:
         return []
-    return [
-        (token.startchar, token.endchar)
-        for token in text_analyzer()(text, chars=True, mode="index")
-        if token.text in terms
-    ]
+    spans: list[tuple[int, int]] = []
+    for token in text_analyzer()(text, chars=True, mode="index"):
+        if token.text not in terms:
+            continue
+        start, end = token.startchar, token.endchar
+        # Matched parts of one hyphenated word ("al-Sadr") are marked as one.
+        if spans and start - spans[-1][1] == 1 and text[spans[-1][1]] in HYPHENS:
+            start = spans.pop()[0]
+        if not spans or start >= spans[-1][1]:
+            spans.append((start, end))
+    return spans
 
 
 def mark(text: str, spans: list[tuple[int, int]], start: int = 0, end: int | None = None) -> str:
