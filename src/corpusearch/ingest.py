@@ -94,15 +94,8 @@ def sidecar_path(path: Path) -> Path | None:
 
 def fingerprint(path: Path) -> str:
     """A digest of a file and its sidecar, cheap enough to check every file on every run."""
-    digest = hashlib.sha1()
-    for part in (path, sidecar_path(path)):
-        if part is not None:
-            try:
-                digest.update(part.read_bytes())
-            except OSError as error:
-                raise UnreadableFileError(f"{part}: cannot read ({error.strerror})") from error
-        digest.update(b"\0")
-    return digest.hexdigest()
+    sidecar = sidecar_path(path)
+    return _digest(_read(path), _read(sidecar) if sidecar is not None else None)
 
 
 def read_source(path: Path) -> Source:
@@ -110,24 +103,43 @@ def read_source(path: Path) -> Source:
     kind = kind_of(path)
     if kind is None:
         raise UnsupportedFileError(f"{path}: unsupported file type (expected .txt, .html or .htm)")
-    raw = _read_bytes(path)
-    text = decode(raw, path)
+    stored = _read(path)
+    sidecar = sidecar_path(path)
+    sidecar_bytes = _read(sidecar) if sidecar is not None else None
+    text = decode(_decompress(stored, path), path)
     if not text.strip():
         raise UnreadableFileError(f"{path}: empty file")
-    return Source(path, kind, text, fingerprint(path), _read_sidecar(path))
+    metadata = _parse_sidecar(sidecar, sidecar_bytes) if sidecar is not None else {}
+    return Source(path, kind, text, _digest(stored, sidecar_bytes), metadata)
 
 
-def _read_bytes(path: Path) -> bytes:
+def _digest(stored: bytes, sidecar: bytes | None) -> str:
+    digest = hashlib.sha1(stored)
+    digest.update(b"\0")
+    if sidecar is not None:
+        digest.update(sidecar)
+    digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def _read(path: Path) -> bytes:
     try:
         if path.stat().st_size > MAX_BYTES:
             raise UnreadableFileError(f"{path}: larger than {MAX_BYTES // 2**20} MiB, skipped")
-        raw = path.read_bytes()
-        if path.name.lower().endswith(".gz"):
-            raw = gzip.decompress(raw)
+        return path.read_bytes()
+    except OSError as error:
+        raise UnreadableFileError(f"{path}: cannot read ({error.strerror or error})") from error
+
+
+def _decompress(stored: bytes, path: Path) -> bytes:
+    if not path.name.lower().endswith(".gz"):
+        return stored
+    try:
+        return gzip.decompress(stored)
     except (OSError, EOFError) as error:
-        reason = getattr(error, "strerror", None) or str(error) or type(error).__name__
-        raise UnreadableFileError(f"{path}: cannot read ({reason})") from error
-    return raw
+        raise UnreadableFileError(
+            f"{path}: cannot read ({error or type(error).__name__})"
+        ) from error
 
 
 def decode(raw: bytes, path: Path) -> str:
@@ -142,14 +154,11 @@ def decode(raw: bytes, path: Path) -> str:
     raise UnreadableFileError(f"{path}: not UTF-8 or cp1252 text")
 
 
-def _read_sidecar(path: Path) -> dict[str, Any]:
-    sidecar = sidecar_path(path)
-    if sidecar is None:
-        return {}
+def _parse_sidecar(sidecar: Path, data: bytes | None) -> dict[str, Any]:
     try:
-        data = json.loads(sidecar.read_text(encoding="utf-8-sig"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        parsed = json.loads((data or b"").decode("utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
         raise UnreadableFileError(f"{sidecar}: not a valid JSON sidecar ({error})") from error
-    if not isinstance(data, dict):
+    if not isinstance(parsed, dict):
         raise UnreadableFileError(f"{sidecar}: a sidecar must hold a JSON object")
-    return data
+    return parsed
