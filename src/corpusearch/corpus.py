@@ -106,18 +106,7 @@ class Corpus:
     def articles(self) -> tuple[ArticleSummary, ...]:
         """Every indexed article's metadata, newest first."""
         found = [
-            ArticleSummary(
-                id=meta["id"],
-                title=meta["title"],
-                authors=tuple(meta["authors"]),
-                date=meta["date"],
-                topics=tuple(meta["topics"]),
-                source=meta["source"],
-                path=meta["path"],
-                url=meta.get("url"),
-                series=meta.get("series"),
-                paragraphs=meta["count"],
-            )
+            ArticleSummary(**_metadata(meta), paragraphs=meta["count"])
             for meta in doc_table(self._searcher()).meta.values()  # built once per index version
         ]
         return tuple(sorted(found, key=lambda a: (a.date or "", a.title), reverse=True))
@@ -193,17 +182,20 @@ class Corpus:
         return self._local.searcher
 
 
+def _metadata(meta: dict[str, Any]) -> dict[str, Any]:
+    """An article's stored metadata as the fields Article and ArticleSummary share."""
+    return {
+        "id": meta["id"],
+        "title": meta["title"],
+        "authors": tuple(meta["authors"]),
+        "date": meta["date"],
+        "topics": tuple(meta["topics"]),
+        "source": meta["source"],
+        "path": meta["path"],
+        "url": meta.get("url"),
+        "series": meta.get("series"),
+    }
+
+
 def _article(meta: dict[str, Any], paragraphs: tuple[Paragraph, ...]) -> Article:
-    return Article(
-        id=meta["id"],
-        path=meta["path"],
-        title=meta["title"],
-        paragraphs=paragraphs,
-        authors=tuple(meta["authors"]),
-        date=meta["date"],
-        topics=tuple(meta["topics"]),
-        source=meta["source"],
-        url=meta.get("url"),
-        series=meta.get("series"),
-        digest=meta.get("digest", ""),
-    )
+    return Article(**_metadata(meta), paragraphs=paragraphs, digest=meta.get("digest", ""))
