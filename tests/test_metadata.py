@@ -27,6 +27,11 @@ from corpusearch.metadata import (
         ("25 February, 2025", "2025-02-25"),
         ("Sept 3rd 2020", "2020-09-03"),
         ("posted 2019/11/18 by admin", "2019-11-18"),
+        ("sexta-feira, 22 de outubro de 2010 às 20:13", "2010-10-22"),
+        ("13. November 2019", "2019-11-13"),
+        ("1er mars 2019", "2019-03-01"),
+        ("13.11.2019, 23:06", "2019-11-13"),
+        ("Published 2:16 AM EST Nov 20, 2019", "2019-11-20"),
         ("February 30, 2020", None),
         ("2 days ago", None),
         ("06/05/25", None),
@@ -61,6 +66,11 @@ def test_parse_series() -> None:
         ("Jane Doe@janedoe", ("Jane Doe",)),
         ("By The Associated Press", ("Associated Press",)),
         ("Associated Press November 19, 2019, 9:02 AM", ("Associated Press",)),
+        ("By Kevin Doe and Jane Roe USA TODAY", ("Kevin Doe", "Jane Roe")),
+        ("By Elliot Doe Florida Today", ("Elliot Doe",)),
+        ("Trevor J. Doe Sioux Falls Argus Leader", ("Trevor J. Doe",)),
+        ("By Chris Doe, CNN Editor-at-large", ("Chris Doe",)),
+        ("President Trump at the Economic Club of New York last week.", ()),
     ],
 )
 def test_parse_byline(text: str, expected: tuple[str, ...]) -> None:

@@ -14,34 +14,41 @@ _MONTHS = {
     name: number
     for number, names in enumerate(
         [
-            ("january", "jan"),
-            ("february", "feb"),
-            ("march", "mar"),
-            ("april", "apr"),
-            ("may",),
-            ("june", "jun"),
-            ("july", "jul"),
-            ("august", "aug"),
-            ("september", "sep", "sept"),
-            ("october", "oct"),
-            ("november", "nov"),
-            ("december", "dec"),
+            # English, then the French, German, Spanish, Portuguese and Italian names
+            ("january", "jan", "janvier", "januar", "enero", "janeiro", "gennaio"),
+            ("february", "feb", "février", "fevrier", "februar", "febrero", "fevereiro", "febbraio"),
+            ("march", "mar", "mars", "märz", "marzo", "março"),
+            ("april", "apr", "avril", "abril", "aprile"),
+            ("may", "mai", "mayo", "maio", "maggio"),
+            ("june", "jun", "juin", "juni", "junio", "junho", "giugno"),
+            ("july", "jul", "juillet", "juli", "julio", "julho", "luglio"),
+            ("august", "aug", "août", "aout", "agosto"),
+            ("september", "sep", "sept", "septembre", "septiembre", "setembro", "settembre"),
+            ("october", "oct", "octobre", "oktober", "octubre", "outubro", "ottobre"),
+            ("november", "nov", "novembre", "noviembre", "novembro"),
+            ("december", "dec", "décembre", "decembre", "dezember", "diciembre", "dezembro",
+             "dicembre"),
         ],
         start=1,
     )
     for name in names
-}
-_MONTH = r"(?P<month>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
-_DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
+}  # fmt: skip
+_MONTH = r"(?P<month>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?(?!\w)"
+_DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th|er|\.)?"
 _YEAR = r"(?P<year>(?:19|20)\d\d)(?:(?!\d)|(?=\d{1,2}:\d\d))"
 _YEAR_RUN = re.compile(r"(?:19|20)\d\d")
 _DATE_PATTERNS = [
     re.compile(r"\b" + _MONTH + r"\s+" + _DAY + r",?\s+" + _YEAR, re.IGNORECASE),
-    re.compile(r"\b" + _DAY + r"\s+(?:of\s+)?" + _MONTH + r",?\s+" + _YEAR, re.IGNORECASE),
+    # "6 July 2017", "6th of July, 2017", "22 de outubro de 2010", "13. November 2019"
+    re.compile(
+        r"\b" + _DAY + r"\s+(?:of\s+|de\s+)?" + _MONTH + r",?\s+(?:de\s+)?" + _YEAR, re.IGNORECASE
+    ),
     re.compile(r"\b(?P<year>(?:19|20)\d\d)-(?P<mnum>[01]?\d)-(?P<day>[0-3]?\d)(?!\d)"),
     re.compile(r"\b(?P<year>(?:19|20)\d\d)/(?P<mnum>[01]?\d)/(?P<day>[0-3]?\d)(?!\d)"),
     # US order, month first (the commonest numeric form on English pages)
     re.compile(r"\b(?P<mnum>[01]?\d)/(?P<day>[0-3]?\d)/(?P<year>(?:19|20)\d\d)(?!\d)"),
+    # dotted numeric dates are written day first ("13.11.2019")
+    re.compile(r"(?<![\d.])(?P<day>[0-3]?\d)\.(?P<mnum>[01]?\d)\.(?P<year>(?:19|20)\d\d)(?!\d)"),
 ]
 
 _NAME_PARTICLES = {"de", "da", "del", "della", "der", "di", "du", "la", "le", "van", "von", "bin"}
@@ -59,6 +66,10 @@ _NOT_NAME_WORDS = {
     "key", "points", "courtesy", "site", "tools", "true", "false", "mostly", "based", "evidence",
     "business", "insider", "black", "friday", "commented", "most", "breaking", "live", "watch",
     "listen", "related", "sponsored", "image", "images", "copyright", "getty", "stock",
+    # newspaper title words, as in "Jane Doe Florida Today"
+    "today", "leader", "gazette", "chronicle", "courier", "sentinel", "observer", "bulletin",
+    "dispatch", "enquirer", "inquirer", "examiner", "telegraph", "guardian", "independent",
+    "facebook", "twitter", "linkedin", "reddit", "pinterest", "instagram", "whatsapp", "youtube",
 }  # fmt: skip
 _BYLINE_VERBS = (
     "examines|explores|reports|writes|looks|explains|analyses|analyzes|investigates|asks|"
@@ -81,7 +92,7 @@ _WEEKDAY_TAIL = re.compile(
     r"(?:\s*,|\s+on)\s+(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?\.?,?\s*$",
     re.IGNORECASE,
 )
-_TITLE_SEPARATORS = (" | ", " – ", " — ", " - ", " :: ", " · ", " » ")
+TITLE_SEPARATORS = (" | ", " – ", " — ", " - ", " :: ", " · ", " » ")
 
 
 @dataclass(frozen=True)
@@ -141,8 +152,8 @@ def is_person_name(text: str) -> bool:
         bare = word.strip(".'’-")
         if not bare:
             return False
-        if bare.lower() in _NOT_NAME_WORDS:
-            return False
+        if bare.lower() in _NOT_NAME_WORDS or bare.lower().split("-")[0] in _NOT_NAME_WORDS:
+            return False  # "Editor-at-large" too
         if bare.lower() in _NAME_PARTICLES:
             continue
         bare = re.sub(r"^(?:al-|el-|d['’])", "", bare, flags=re.IGNORECASE) or bare
@@ -180,12 +191,35 @@ def parse_byline(text: str) -> tuple[str, ...]:
     if agency is not None:
         return (agency.group("agency"),)
     parts = re.split(r"\s*(?:,|;|&|\band\b|\bund\b|\bet\b|\by\b|\be\b)\s*", line)
-    names = [clean_name(part) for part in parts if part.strip()]
+    names = [_without_affiliation(clean_name(part)) for part in parts if part.strip()]
     if prefixed:  # "By A, B, Agency Staff": the names up to the first part that is not one
         names = names[: next((i for i, n in enumerate(names) if not is_person_name(n)), len(names))]
     if not names or not all(is_person_name(name) for name in names):
         return ()
     return tuple(dict.fromkeys(names))
+
+
+def _without_affiliation(text: str) -> str:
+    """A name with the publication after it dropped ("Jane Doe USA TODAY" gives "Jane Doe")."""
+    if is_person_name(text):
+        return text
+    words = text.split()
+    for size in (2, 3):
+        head, tail = words[:size], words[size:]
+        last = head[-1].strip(".") if len(head) == size else ""
+        if (
+            not 2 <= len(tail) <= 5
+            or len(last) < 2
+            or last.isupper()
+            or not is_person_name(" ".join(head))
+        ):
+            continue
+        if not all(word[0].isupper() for word in tail):
+            continue
+        folded = [word.strip(".,").lower() for word in tail]
+        if all(word.isupper() for word in tail) or any(w in _NOT_NAME_WORDS for w in folded):
+            return " ".join(head)
+    return text
 
 
 def possessive_source(text: str) -> str | None:
@@ -206,7 +240,7 @@ def fold_caps(text: str) -> str:
 def split_title(text: str) -> tuple[str, str | None]:
     """Split "Headline | Site" (or " - Site") into (headline, site); (text, None) when no suffix."""
     line = " ".join(text.split())
-    for separator in _TITLE_SEPARATORS:
+    for separator in TITLE_SEPARATORS:
         if separator in line:
             head, _, tail = line.rpartition(separator)
             if 0 < len(tail.split()) <= 5 and len(head.split()) >= len(tail.split()):
