@@ -89,21 +89,34 @@ def _product(path: Path) -> object:
     return load_article(path)
 
 
-def _with_model(model: object) -> Cleaner:
-    """The product's code path (read, extract, build the article) with a given dump line model."""
+def _line_table(paths: Sequence[Path]) -> Any:
+    """The lines of every dump, as the indexer records them (see corpusearch.boilerplate)."""
+    from corpusearch.boilerplate import LineTable, PageLines
+
+    table = LineTable()
+    for path in paths:
+        table.replace(str(path), PageLines.of(path.read_text(encoding="utf-8")))
+    return table
+
+
+def _with_model(model: object, table: Any) -> Cleaner:
+    """The indexer's code path for a dump (read, drop shared lines, extract, build the article)."""
     from corpusearch.article import article_id, build_article
     from corpusearch.dumps import extract_dump_with
     from corpusearch.ingest import read_source
 
     def clean(path: Path) -> object:
         source = read_source(path)
-        extraction = extract_dump_with(source.text, model)  # type: ignore[arg-type]
+        shared = table.shared(str(path), source.text)
+        extraction = extract_dump_with(source.text, model, boilerplate=shared)  # type: ignore[arg-type]
         return build_article(source, extraction, article_id(path))
 
     return clean
 
 
-def _cross_validated(data: Path, ids: Sequence[str], folds: int = 5) -> dict[str, Cleaner]:
+def _cross_validated(
+    data: Path, ids: Sequence[str], table: Any, folds: int = 5
+) -> dict[str, Cleaner]:
     """For each page, a cleaner whose line model was trained on the other folds' pages only."""
     from train_line_model import load_pages, train
 
@@ -113,7 +126,7 @@ def _cross_validated(data: Path, ids: Sequence[str], folds: int = 5) -> dict[str
         held = [page for index, page in enumerate(sorted(pages)) if index % folds == fold]
         model = train([pages[page] for page in pages if page not in held])
         for page in held:
-            cleaners[page] = _with_model(model)
+            cleaners[page] = _with_model(model, table)
     return cleaners
 
 
@@ -191,11 +204,18 @@ def evaluate(
     ]
     cleaners: dict[str, Cleaner] = {}
     how = "product code path"
-    if kind == "dumps" and not shipped:
+    if kind == "dumps":
         from corpusearch.dumps_model import shipped_model
 
-        if shipped_model() is not None:
-            cleaners = _cross_validated(data, ids)
+        # Cleaned as one corpus, as `corpusearch index` and `clean` do: lines shared between
+        # pages are furniture (no labels involved).
+        started = time.perf_counter()
+        table = _line_table(paths)
+        print(f"dumps: line table of {len(paths)} pages in {time.perf_counter() - started:.2f} s")
+        if shipped or shipped_model() is None:
+            cleaners = {page: _with_model(shipped_model(), table) for page in ids}
+        else:
+            cleaners = _cross_validated(data, ids, table)
             how = "line model 5-fold cross-validated by page"
     if kind == "html":
         try:

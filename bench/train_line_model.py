@@ -26,6 +26,7 @@ import numpy as np
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "src"))
 
+from corpusearch.boilerplate import shared_lines  # noqa: E402
 from corpusearch.dumps_lines import Line, parse_lines  # noqa: E402
 from corpusearch.dumps_model import (  # noqa: E402
     CONTEXT_FEATURES,
@@ -61,8 +62,19 @@ def line_labels(text: str, body: str) -> list[int]:
     return labels
 
 
+def corpus_shared_lines(data: Path) -> dict[str, frozenset[str]]:
+    """Each dump's lines shared with the other dumps of ``data`` (as the indexer computes them).
+
+    This uses no labels: at run time the indexer computes the same over the corpus it indexes.
+    """
+    paths = sorted((data / "dumps").glob("*.txt"))
+    pages = [(path.name.removesuffix(".txt"), path.read_text(encoding="utf-8")) for path in paths]
+    return dict(shared_lines(pages))
+
+
 def load_pages(data: Path, ids: Sequence[str] | None = None) -> dict[str, Page]:
     truth = json.loads((data / "ground-truth.json").read_text(encoding="utf-8"))
+    shared = corpus_shared_lines(data)
     pages: dict[str, Page] = {}
     for page in sorted(ids if ids is not None else truth):
         path = data / "dumps" / f"{page}.txt"
@@ -73,7 +85,7 @@ def load_pages(data: Path, ids: Sequence[str] | None = None) -> dict[str, Page]:
         labels = line_labels(text, truth[page]["articleBody"])
         kept = model_lines(lines)  # the lines the model scores at run time
         lines, labels = [lines[i] for i in kept], [labels[i] for i in kept]
-        pages[page] = (lines, line_features(lines, frozenset()), labels)
+        pages[page] = (lines, line_features(lines, shared.get(page, frozenset())), labels)
     return pages
 
 
@@ -90,10 +102,17 @@ def train(pages: Sequence[Page], folds: int = 5) -> StackedModel:
 
 
 def fit(pages: Sequence[tuple[list[list[float]], list[int]]], l2: float = 1.0) -> LineModel:
-    """Logistic regression by Newton steps, each line weighted by sqrt(words + 1)."""
+    """Logistic regression by Newton steps, each line weighted by its word 4-grams.
+
+    The benchmark's metric counts word 4-grams, so a line weighs what it can gain or lose there
+    (weighting by sqrt(words + 1) instead: F1 0.007 lower by cross-validation).
+    """
     x = np.array([row for rows, _ in pages for row in rows], dtype=float)
     y = np.array([label for _, labels in pages for label in labels], dtype=float)
-    weight = np.sqrt(np.exp(x[:, 0]))  # feature 0 is log1p(words)
+    words = np.exp(x[:, 0]) - 1  # feature 0 is log1p(words)
+    weight = np.maximum(words - 3, 1)
+    # the penalty was chosen for weights of mean sqrt(words + 1): keep its strength
+    weight *= np.sqrt(words + 1).mean() / weight.mean()
     mean = x.mean(axis=0)
     scale = x.std(axis=0)
     scale[scale == 0] = 1.0

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date as Date
 from pathlib import Path
@@ -86,13 +86,53 @@ def article_id(path: Path, root: Path | None = None) -> str:
     return hashlib.sha1(key.encode("utf-8")).hexdigest()[:12]
 
 
-def load_article(path: Path, *, root: Path | None = None) -> Article:
-    """Read, clean and split one file; raises :class:`UnreadableFileError` for a file with no article."""
-    source = read_source(path)
-    return build_article(source, extract(source), article_id(path, root))
+def load_article(
+    path: Path, *, root: Path | None = None, shared: frozenset[str] = frozenset()
+) -> Article:
+    """Read, clean and split one file; raises :class:`UnreadableFileError` for a file with no article.
+
+    ``shared`` holds the lines a text dump shares with other pages of its corpus (see
+    :mod:`corpusearch.boilerplate`): they are never body.
+    """
+    return article_from(read_source(path), root=root, shared=shared)
 
 
-def extract(source: Source) -> Extraction:
+def article_from(
+    source: Source, *, root: Path | None = None, shared: frozenset[str] = frozenset()
+) -> Article:
+    """:func:`load_article` for a source already read."""
+    return build_article(source, extract(source, shared), article_id(source.path, root))
+
+
+def clean_files(
+    paths: Sequence[Path], *, root: Path | None = None
+) -> Iterator[tuple[Path, Article | UnreadableFileError]]:
+    """Clean files together: the lines text dumps share with each other are left out as furniture.
+
+    Yields each path with its article, or the error that says why it has none.
+    """
+    from corpusearch.boilerplate import LineTable, PageLines
+
+    with LineTable() as table:
+        for path in paths:
+            try:
+                source = read_source(path)
+            except UnreadableFileError:
+                continue  # reported when it is read again below
+            if source.kind == "text":
+                table.replace(str(path), PageLines.of(source.text))
+        for path in paths:
+            try:
+                source = read_source(path)
+                shared = (
+                    table.shared(str(path), source.text) if source.kind == "text" else frozenset()
+                )
+                yield path, article_from(source, root=root, shared=shared)
+            except UnreadableFileError as error:
+                yield path, error
+
+
+def extract(source: Source, shared: frozenset[str] = frozenset()) -> Extraction:
     """The extractor for the source's kind; HTML machinery is imported only when an HTML page comes."""
     if source.kind == "html":
         from corpusearch.html import extract_html
@@ -100,7 +140,7 @@ def extract(source: Source) -> Extraction:
         return extract_html(source.text, url=_text(source.sidecar.get("url")))
     from corpusearch.dumps import extract_dump
 
-    return extract_dump(source.text)
+    return extract_dump(source.text, boilerplate=shared)
 
 
 def build_article(source: Source, extraction: Extraction, identifier: str) -> Article:

@@ -238,23 +238,27 @@ def show(ctx: click.Context, article_id: str, fmt: str) -> None:
 @FORMAT
 @click.pass_context
 def clean(ctx: click.Context, paths: tuple[Path, ...], fmt: str) -> None:
-    """Clean files without indexing them: what would be indexed (JSON: one object per line)."""
-    from corpusearch.article import load_article
+    """Clean files without indexing them: what would be indexed (JSON: one object per line).
+
+    Files cleaned together are cleaned as one corpus: lines that text dumps share (menus,
+    footers) are left out, as when they are indexed together.
+    """
+    from corpusearch.article import clean_files
     from corpusearch.ingest import discover
 
     files = [
         file for path in paths for file in (discover([path]).files if path.is_dir() else [path])
     ]
     failed = 0
-    for path in files:
-        try:
-            # ids as the index would give them, so that `show ID` finds what `clean` printed
-            article = load_article(path, root=ctx.obj["index"].resolve().parent)
-        except CorpusearchError as error:
+    # ids as the index would give them, so that `show ID` finds what `clean` printed
+    for path, article in clean_files(files, root=ctx.obj["index"].resolve().parent):
+        if isinstance(article, CorpusearchError):
             failed += 1
-            click.echo(f"Error: {error}", err=True)
+            click.echo(f"Error: {article}", err=True)
             if fmt == "json":
-                click.echo(json.dumps({"path": str(path), "error": str(error)}, ensure_ascii=False))
+                click.echo(
+                    json.dumps({"path": str(path), "error": str(article)}, ensure_ascii=False)
+                )
             continue
         if fmt == "json":
             click.echo(json.dumps(article.to_json(), ensure_ascii=False))

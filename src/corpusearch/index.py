@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
@@ -16,20 +17,22 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.index import LockError
 
 from corpusearch.analysis import STEMS_FILE, name_analyzer, save_stems, text_analyzer
-from corpusearch.article import Article, load_article
+from corpusearch.article import Article, article_from
+from corpusearch.boilerplate import LineTable, PageLines
 from corpusearch.errors import (
     CorpusearchError,
     IndexLockedError,
     IndexNotFoundError,
     UnreadableFileError,
 )
-from corpusearch.ingest import discover, fingerprint
+from corpusearch.ingest import discover, fingerprint, kind_of, read_source
 
 # Bump when cleaning or the schema changes, so the next run re-extracts every file.
-PIPELINE_VERSION = "2"
+PIPELINE_VERSION = "3"
 INDEX_NAME = "paragraphs"
 VERSION_FILE = "corpusearch-version"
 CARRY_FILE = "corpusearch-carry.json"  # files an outdated index held, until its rebuild commits
+LINES_FILE = "corpusearch-lines.sqlite"  # the lines of every indexed dump, see boilerplate.py
 LOCK_WAIT = 5.0  # seconds to wait for another process's writer to finish
 
 Progress = Callable[[int, int, Path], None]  # (done, total, file being read)
@@ -128,6 +131,7 @@ def create_or_open(directory: Path) -> tuple[Any, list[str]]:
             carried.update(meta["path"] for meta in indexed_articles(old).values())
         directory.mkdir(parents=True, exist_ok=True)
         carry.write_text(json.dumps(sorted(carried)), encoding="utf-8")
+        (directory / LINES_FILE).unlink(missing_ok=True)
         ix = FileStorage(str(directory)).create_index(make_schema(), indexname=INDEX_NAME)
     except (OSError, ValueError) as error:
         raise IndexNotFoundError(f"cannot create an index at {directory} ({error})") from error
@@ -207,7 +211,7 @@ def update_index(
     failed = [(str(path), reason) for path, reason in found.problems]
     known = {meta["path"]: meta for meta in indexed_articles(ix).values()}
     todo: list[tuple[Path, str]] = []
-    unchanged = 0
+    matched: set[Path] = set()
     for path in (p.resolve() for p in found.files):
         try:
             digest = _digest(path)
@@ -216,35 +220,64 @@ def update_index(
             continue
         previous = known.get(str(path))
         if previous is not None and previous.get("digest") == digest:
-            unchanged += 1
+            matched.add(path)
         else:
             todo.append((path, digest))
     gone = [meta for meta in known.values() if _gone(Path(meta["path"]), roots, prune)]
     added = updated = paragraphs = 0
-    if todo or gone:
-        root = directory.resolve().parent
-        with _writer(ix) as writer:
-            for meta in gone:
-                writer.delete_by_term("path", meta["path"])
-            for done, (path, digest) in enumerate(todo):
-                if progress is not None:
-                    progress(done, len(todo), path)
-                try:
-                    article = load_article(path, root=root)
-                except UnreadableFileError as error:
-                    failed.append((str(path), _reason(error, path)))
-                    continue
-                article = replace(article, digest=digest)
-                writer.delete_by_term("article", article.id)
-                if str(path) in known:
-                    writer.delete_by_term("path", str(path))
-                    updated += 1
-                else:
-                    added += 1
-                for document in paragraph_documents(article):
-                    writer.add_document(**document)
-                    paragraphs += 1
-        save_stems(directory / STEMS_FILE)
+    try:
+        with LineTable(directory / LINES_FILE) as table:
+            listed = table.sources()
+            # a dump indexed before its lines were recorded (the table was lost) is read again
+            stale = [
+                (path, meta["digest"])
+                for name, meta in known.items()
+                if name not in listed and kind_of(path := Path(name)) == "text" and path.exists()
+            ]
+            todo += [entry for entry in stale if entry[0] not in {path for path, _ in todo}]
+            recleaned = _update_lines(table, todo, gone) - {path for path, _ in todo}
+            todo += [
+                (path, known[str(path)]["digest"])
+                for path in sorted(recleaned)
+                if str(path) in known
+            ]
+            unchanged = len(matched - {path for path, _ in todo})
+            if todo or gone:
+                root = directory.resolve().parent
+                with _writer(ix) as writer:
+                    for meta in gone:
+                        writer.delete_by_term("path", meta["path"])
+                    for done, (path, digest) in enumerate(todo):
+                        if progress is not None:
+                            progress(done, len(todo), path)
+                        try:
+                            source = read_source(path)
+                            shared = (
+                                table.shared(str(path), source.text)
+                                if source.kind == "text"
+                                else frozenset()
+                            )
+                            article = article_from(source, root=root, shared=shared)
+                        except UnreadableFileError as error:
+                            failed.append((str(path), _reason(error, path)))
+                            continue
+                        article = replace(article, digest=digest)
+                        writer.delete_by_term("article", article.id)
+                        if str(path) in known:
+                            writer.delete_by_term("path", str(path))
+                            updated += 1
+                        else:
+                            added += 1
+                        for document in paragraph_documents(article):
+                            writer.add_document(**document)
+                            paragraphs += 1
+                save_stems(directory / STEMS_FILE)
+            table.commit()  # only once the index has committed: a failed run re-reads its files
+    except sqlite3.Error as error:  # a damaged or unwritable table beside the index
+        raise CorpusearchError(
+            f"cannot update {directory / LINES_FILE} ({error})",
+            hint=f"delete {LINES_FILE}; the next corpusearch index run records the lines again",
+        ) from error
     mark_current(directory)
     return IndexReport(
         added,
@@ -272,6 +305,33 @@ def add_articles(directory: Path, articles: Iterable[Article]) -> IndexReport:
     save_stems(directory / STEMS_FILE)
     mark_current(directory)
     return IndexReport(added=added, paragraphs=paragraphs, seconds=time.perf_counter() - started)
+
+
+def _update_lines(
+    table: LineTable,
+    todo: list[tuple[Path, str]],
+    gone: list[dict[str, Any]],
+) -> set[Path]:
+    """Record the lines of new and changed dumps; the unchanged files whose cleaning they change.
+
+    A dump's furniture is the lines it shares with other pages (see boilerplate.py), so a new page
+    can turn lines of an indexed one into furniture, and a removed page can turn them back.
+    """
+    pages: dict[str, PageLines] = {}
+    for path, _ in todo:
+        if kind_of(path) != "text":
+            continue
+        try:
+            pages[str(path)] = PageLines.of(read_source(path).text)
+        except UnreadableFileError:
+            continue  # reported when it is read again to be indexed
+    todo_names = {str(path) for path, _ in todo}
+    removed = {meta["path"] for meta in gone}
+    removed |= {
+        name for name in table.sources() if name not in todo_names and not Path(name).exists()
+    }
+    removed |= todo_names - set(pages)  # a dump that became unreadable, or is not a dump
+    return {Path(name) for name in table.update(pages, removed) if Path(name).exists()}
 
 
 def _writer(ix: Any) -> Any:
