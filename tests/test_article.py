@@ -32,6 +32,25 @@ def test_blocks_become_numbered_paragraphs_under_their_headings() -> None:
     ]
 
 
+def test_a_run_of_short_lines_is_a_list_of_paragraphs_not_lost_headings() -> None:
+    dates = [Block(f"June {day} – The Arena, City {day}", heading=True) for day in range(1, 5)]
+    extraction = Extraction(
+        blocks=(
+            Block("The band announced the tour."),
+            Block("Tour dates", heading=True),
+            *dates,
+            Block("Tickets go on sale on Friday."),
+        )
+    )
+    paragraphs = split_paragraphs(extraction)
+    assert [(p.section, p.text) for p in paragraphs] == [
+        (None, "The band announced the tour."),
+        (None, "Tour dates"),
+        *[(None, block.text) for block in dates[:-1]],
+        ("June 4 – The Arena, City 4", "Tickets go on sale on Friday."),
+    ]
+
+
 def test_article_ids_are_stable_and_relative_to_the_root(tmp_path: Path) -> None:
     first = load_article(INSS, root=INSS.parent.parent)
     again = load_article(INSS, root=INSS.parent.parent)

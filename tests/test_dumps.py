@@ -289,3 +289,22 @@ def test_headline_above_a_standfirst_and_a_bare_by_line() -> None:
 def test_a_date_list_item_under_the_headline_is_the_date() -> None:
     text = _page(MENU, "Council backs the river plan", "  • 19 November 2019", P1, P2, P3)
     assert extract_dump(text).date == "2019-11-19"
+
+
+def test_an_article_goes_on_after_an_inline_teaser_box_that_speaks_of_it() -> None:
+    from corpusearch.dumps import _continues
+
+    teasers = [f"Unrelated headline number {n} about celebrities" for n in range(6)]
+    more = (
+        "The river clean-up volunteers will return to the northern banks next spring, the council"
+        " said, and the clean-up budget for the river will be extended again."
+    )
+    other = (
+        "Celebrities gathered downtown for the premiere of a new film about dragons and wizards."
+    )
+    lines = parse_lines(_page(P1, P2, "Most Read", *teasers, more, "Related", other))
+    marker = next(i for i, line in enumerate(lines) if line.text == "Most Read")
+    continued = next(i for i, line in enumerate(lines) if line.text == more)
+    assert _continues(lines, [0, 1, continued], marker)
+    related = next(i for i, line in enumerate(lines) if line.text == "Related")
+    assert not _continues(lines, [0, 1, related + 1], related)

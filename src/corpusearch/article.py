@@ -12,7 +12,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from corpusearch.errors import UnreadableFileError
-from corpusearch.extraction import Extraction
+from corpusearch.extraction import Block, Extraction
 from corpusearch.ingest import Source, read_source
 
 ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
@@ -162,18 +162,40 @@ def build_article(source: Source, extraction: Extraction, identifier: str) -> Ar
 
 
 def split_paragraphs(extraction: Extraction) -> tuple[Paragraph, ...]:
-    """Body blocks become numbered paragraphs; heading blocks name the section of those after them."""
+    """Body blocks become numbered paragraphs; heading blocks name the section of those after them.
+
+    A run of three or more headings is a list of short lines (tour dates, results, menu items of
+    a recipe): all but its last are paragraphs, so that none of its text is lost.
+    """
+    blocks = [
+        Block(text, block.heading)
+        for block in extraction.blocks
+        if (text := " ".join(block.text.split()))
+    ]
     paragraphs: list[Paragraph] = []
     section: str | None = None
-    for block in extraction.blocks:
-        text = " ".join(block.text.split())
-        if not text:
-            continue
-        if block.heading:
-            section = text
-        elif not paragraphs or paragraphs[-1].text != text:
+    run: list[str] = []  # the headings read since the last paragraph
+
+    def add(text: str) -> None:
+        if not paragraphs or paragraphs[-1].text != text:
             paragraphs.append(Paragraph(len(paragraphs) + 1, section, text))
+
+    for block in [*blocks, None]:
+        if block is not None and block.heading:
+            run.append(block.text)
+            continue
+        if len(run) >= _LIST_RUN:
+            for text in run[:-1]:
+                add(text)
+        if run:
+            section = run[-1]
+        run = []
+        if block is not None:
+            add(block.text)
     return tuple(paragraphs)
+
+
+_LIST_RUN = 3
 
 
 def _merge(extraction: Extraction, sidecar: Mapping[str, Any], path: Path) -> dict[str, Any]:

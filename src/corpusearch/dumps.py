@@ -7,12 +7,14 @@ credits, disclaimers and share furniture inside it are dropped and short lines b
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 
 from corpusearch.dumps_lines import (
     DISCLAIMER,
     JUNK,
+    STOPWORDS,
     Line,
     is_caption,
     is_comment_marker,
@@ -54,16 +56,18 @@ def _model_body(
     first = next((index for index in ordered if is_prose(lines[index])), None)
     if first is None:
         return ordered
-    # Comments, teasers and tags follow the article: nothing after their marker is body.
-    stop = next(
-        (
-            index
-            for index in range(first + 1, len(lines))
-            if is_comment_marker(lines[index])
-            or (is_teaser_marker(lines[index]) and not any(i > index for i in prose))
-        ),
-        len(lines),
-    )
+    # Comments, teasers and tags follow the article: nothing after their marker is body, unless
+    # what the model keeps after a teaser box speaks of what the article spoke of before it.
+    stop = len(lines)
+    for index in range(first + 1, len(lines)):
+        if is_comment_marker(lines[index]):
+            stop = index
+            break
+        if is_teaser_marker(lines[index]) and not any(i > index for i in prose):
+            if _continues(lines, ordered, index):
+                continue
+            stop = index
+            break
     kept = [index for index in ordered if index < stop]
     # A short line far from any other chosen line is stray furniture.
     return [
@@ -80,6 +84,42 @@ def _model_body(
         )
         <= 5
     ]
+
+
+def _continues(lines: Sequence[Line], chosen: Sequence[int], marker: int) -> bool:
+    """Whether the chosen lines after a teaser ``marker`` (up to the next marker) go on the article.
+
+    An inline box of teasers can cut an article in two; its continuation shares the words of
+    what came before (at least 30% of its content words, counted with repeats), teasers do not.
+    """
+    end = next(
+        (
+            index
+            for index in range(marker + 1, len(lines))
+            if is_teaser_marker(lines[index]) or is_comment_marker(lines[index])
+        ),
+        len(lines),
+    )
+    before: set[str] = set()
+    for index in chosen:
+        if index < marker:
+            before.update(_content_words(lines[index].text))
+    after = [
+        word
+        for index in chosen
+        if marker < index < end
+        for word in _WORD.findall(lines[index].text.lower())
+        if len(word) > 3 and word not in STOPWORDS
+    ]
+    return len(after) >= 10 and sum(word in before for word in after) >= 0.3 * len(after)
+
+
+def _content_words(text: str) -> set[str]:
+    return {word for word in _WORD.findall(text.lower()) if len(word) > 3} - STOPWORDS
+
+
+_WORD = re.compile(r"\w+")
+_TRAILING_HEADINGS = 3
 
 
 def _blocks(
@@ -103,8 +143,13 @@ def _blocks(
         ):
             continue
         kept.append((index, Block(text, heading=is_heading(line))))
-    while kept and kept[-1][1].heading:
-        kept.pop()  # a heading with no paragraph after it belongs to what follows the article
+    # A heading or two with no paragraph after them belong to what follows the article; a longer
+    # run of short lines is a list that ends it (tour dates, results).
+    trailing = 0
+    while trailing < len(kept) and kept[-1 - trailing][1].heading:
+        trailing += 1
+    if trailing <= _TRAILING_HEADINGS:
+        del kept[len(kept) - trailing :]
     return kept
 
 
