@@ -308,3 +308,15 @@ def test_an_article_goes_on_after_an_inline_teaser_box_that_speaks_of_it() -> No
     assert _continues(lines, [0, 1, continued], marker)
     related = next(i for i, line in enumerate(lines) if line.text == "Related")
     assert not _continues(lines, [0, 1, related + 1], related)
+
+
+@pytest.mark.parametrize(
+    "image",
+    [
+        ["Volunteers on the north bank of the river", "Volunteers on the north bank of the river"],
+        ["Volunteers on the north bankVolunteers on the north bank"],
+    ],
+)
+def test_image_alt_text_and_caption_are_not_body(image: list[str]) -> None:
+    text = _page("River clean-up extended | Daily Gazette", P1, *image, P2, P3)
+    assert [block.text for block in extract_dump(text).blocks] == [P1, P2, P3]

@@ -114,6 +114,21 @@ def _continues(lines: Sequence[Line], chosen: Sequence[int], marker: int) -> boo
     return len(after) >= 10 and sum(word in before for word in after) >= 0.3 * len(after)
 
 
+def _image_text(lines: Sequence[Line], index: int) -> bool:
+    """An image's alt text and caption: a line printed twice in a row, or one phrase doubled."""
+    line = lines[index]
+    if line.words >= 5 and any(
+        0 <= other < len(lines) and lines[other].text == line.text
+        for other in (index - 1, index + 1)
+    ):
+        return True
+    text, size = line.text, len(line.text)
+    return size >= 16 and any(
+        (head := text[:cut].strip()) == text[cut:].strip() and bool(head)
+        for cut in {size // 2, (size + 1) // 2}
+    )
+
+
 def _content_words(text: str) -> set[str]:
     return {word for word in _WORD.findall(text.lower()) if len(word) > 3} - STOPWORDS
 
@@ -140,6 +155,7 @@ def _blocks(
             or is_comment_marker(line)
             or is_caption(line, None)
             or (not any(is_prose(lines[i]) for i, _ in kept) and is_caption(line, previous))
+            or _image_text(lines, index)
         ):
             continue
         kept.append((index, Block(text, heading=is_heading(line))))
