@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Sequence
 from functools import lru_cache
+from typing import NamedTuple
 
 from corpusearch.metadata import find_date, parse_byline
 
+# The marks of a list item (parse_lines strips the same without the regex).
 BULLET = re.compile(r"^\s*(?:[•*·▪◦‣-]\s*)+(?=\S|$)")
 _BULLET_CHARS = "•*·▪◦‣-"
 # Whole lines that end an article: teasers, comments, error tails (matched after _marker()).
@@ -28,14 +30,14 @@ TEASER = re.compile(
     r"|leggi\s+anche|articoli\s+correlati|potrebbe\s+interessarti\b.*|関連記事)$",
     re.IGNORECASE,
 )
-COMMENTS = re.compile(
-    r"^(?:\d+\s+(?:comments?|responses|replies|reactions)|(?:\w+\s+){0,2}comments?(?:\s+\d+)?"
+_COMMENT_SECTION = (
+    r"\d+\s+(?:comments?|responses|replies|reactions)|(?:\w+\s+){0,2}comments?(?:\s+\d+)?"
     r"|leave\s+a\s+(?:reply|comment)|post\s+a\s+comment|add\s+a\s+comment|join\s+the\s+(?:discussion"
-    r"|conversation)|reader\s+comments|discussion|\S.{0,40}\s+(?:says|wrote):"
-    r"|\S.{0,60}\d.{0,20}\s+(?:says|said|wrote|replied):"
-    r"|coment[aá]rios?|commentaires?|kommentare?|commenti)$",
-    re.IGNORECASE,
+    r"|conversation)|reader\s+comments|discussion|coment[aá]rios?|commentaires?|kommentare?|commenti"
 )
+# One comment's header ("Jane Doe says:"): always with a colon, and slow to try on long lines.
+_COMMENT_HEADER = r"\S.{0,40}\s+(?:says|wrote):|\S.{0,60}\d.{0,20}\s+(?:says|said|wrote|replied):"
+COMMENTS = re.compile(rf"^(?:{_COMMENT_SECTION}|{_COMMENT_HEADER})$", re.IGNORECASE)
 # "Tags: a, b" or a run-together "TopicsIranIraq" line
 TOPICS_LINE = re.compile(
     r"^(?i:topics?|tags?|keywords|categories|filed\s+under)(?:\s*:\s*|(?=[A-Z]))(?P<rest>\S.*)$"
@@ -47,6 +49,7 @@ JUNK = re.compile(
     r"|share\s+(?:on|via)\b.*|follow\s+us\b.*|bool\(\w+\)|null|undefined|\W*)$",
     re.IGNORECASE,
 )
+# is_furniture_lower() pre-checks the first word of each term: keep _FURNITURE_FIRST_WORDS in step.
 FURNITURE = re.compile(
     r"\b(?:cookies?|privacy|newsletter|subscribe|subscription|javascript|browser|sign\s+up"
     r"|log\s+in|password|copyright|rights\s+reserved|terms\s+of|advertis\w*|download\s+the\s+app)\b",
@@ -82,8 +85,7 @@ STOPWORDS = frozenset(
 )
 
 
-@dataclass(frozen=True)
-class Line:
+class Line(NamedTuple):
     """One non-blank line of a dump."""
 
     text: str
@@ -98,30 +100,37 @@ def parse_lines(text: str) -> list[Line]:
     lines: list[Line] = []
     group = 0
     previous_blank = True
-    for raw in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
-        stripped = raw.replace("\u00a0", " ").strip()
-        if not stripped:
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ")
+    for raw in text.split("\n"):
+        words = raw.split()
+        if not words:
             if not previous_blank:
                 group += 1
             previous_blank = True
             continue
-        bullet = stripped[0] in _BULLET_CHARS and BULLET.match(stripped) is not None
-        clean = " ".join((BULLET.sub("", stripped) if bullet else stripped).split())
-        if not clean:
-            continue
-        lines.append(Line(clean, bullet, group, previous_blank, _word_count(clean)))
+        bullet = words[0][0] in _BULLET_CHARS
+        if bullet:  # strip what BULLET matches: the marks and the spaces among them
+            while words and not words[0].lstrip(_BULLET_CHARS):
+                del words[0]
+            if not words:
+                continue
+            words[0] = words[0].lstrip(_BULLET_CHARS)
+        clean = " ".join(words)
+        count = len(words) if clean.isascii() else _word_count(clean, len(words))
+        lines.append(Line(clean, bullet, group, previous_blank, count))
         previous_blank = False
     return lines
 
 
 _WIDE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+_WIDE_FIRST = "\u3040"  # no character below it is wide
 
 
-def _word_count(text: str) -> int:
-    """Words, counting two CJK characters (written without spaces) as one word."""
-    if text.isascii():
-        return text.count(" ") + 1  # spaces are folded to single ones
-    return len(text.split()) + len(_WIDE.findall(text)) // 2
+def _word_count(text: str, tokens: int) -> int:
+    """Words of ``text`` (``tokens`` space-separated), two CJK characters counting as one word."""
+    if max(text) < _WIDE_FIRST:
+        return tokens
+    return tokens + len(_WIDE.findall(text)) // 2
 
 
 def marker(text: str) -> str:
@@ -150,18 +159,30 @@ def markers(text: str, words: int) -> tuple[bool, bool]:
     teaser = TOPICS_LINE.match(text) is not None or (
         words <= 6 and _TEASER_LOWER.match(short) is not None
     )
-    return teaser, _COMMENTS_LOWER.match(short) is not None
+    comment = _COMMENT_SECTION_LOWER.match(short) is not None or (
+        ":" in short and _COMMENT_HEADER_LOWER.match(short) is not None
+    )
+    return teaser, comment
 
 
 # The marker patterns on lowercased text: much faster than re.IGNORECASE.
 _TEASER_LOWER = re.compile(TEASER.pattern)
-_COMMENTS_LOWER = re.compile(COMMENTS.pattern)
+_COMMENT_SECTION_LOWER = re.compile(rf"^(?:{_COMMENT_SECTION})$")
+_COMMENT_HEADER_LOWER = re.compile(rf"^(?:{_COMMENT_HEADER})$")
 
 
 def is_caption(line: Line, previous: Line | None) -> bool:
     """Photo credits and captions; with ``previous``, also a long line glued under short labels."""
     text = line.text
-    if _CREDIT_ONLY.match(text) or _CAPTION_START.match(text) or _CAPTION_END.search(text):
+    if (
+        _CREDIT_ONLY.match(text)
+        or (("|" in text or ":" in text) and _CAPTION_START.match(text))
+        # a credit at the end follows a "/" or "|", or stands in brackets
+        or (
+            ("|" in text or "/" in text or text.rstrip().endswith(")"))
+            and _CAPTION_END.search(text)
+        )
+    ):
         return True
     head, sep, _ = text.partition(" | ")
     if sep and len(head.split()) <= 6 and "," in head:
@@ -181,7 +202,7 @@ def is_heading(line: Line) -> bool:
         not line.bullet
         and line.words <= 15
         and len(text) <= 120
-        and (SENTENCE_END.search(text) is None or text.rstrip("\"'”’ ").endswith("?"))
+        and (not ends_sentence(text) or text.rstrip("\"'”’ ").endswith("?"))
         and (text[0].isupper() or text[0].isdigit())
         and not is_table_row(text)
     )
@@ -207,22 +228,79 @@ def is_byline_or_date(line: Line) -> bool:
     return line.text[:2].lower() == "by" and bool(parse_byline(line.text))
 
 
+def ends_sentence(text: str) -> bool:
+    """Whether a line's text matches :data:`SENTENCE_END` (without the slow regex search)."""
+    return text.rstrip(_CLOSERS)[-1:] in _SENTENCE_MARKS
+
+
+_SENTENCE_MARKS = ".!?…:;。！？"
+_CLOSERS = "\"'”’»)]」』"
+
+
 def is_prose(line: Line) -> bool:
-    return line.words >= 10 and not line.bullet and SENTENCE_END.search(line.text) is not None
+    return line.words >= 10 and not line.bullet and ends_sentence(line.text)
 
 
 def is_bullet_prose(line: Line) -> bool:
     """A list item that is a full sentence or more (articles written as bullet points)."""
-    return line.bullet and line.words >= 15 and SENTENCE_END.search(line.text) is not None
+    return line.bullet and line.words >= 15 and ends_sentence(line.text)
 
 
-_GLUE = re.compile(r"[a-z][?!]?[A-Z](?=[a-z]|\s)")
+# A lower-case letter run into a capital ("NewsThe", "now?The"), matched from the character after
+# the letter: the regex engine skips ahead to capitals (and ?!), much rarer than lower case.
+_GLUE = re.compile(r"[A-Z](?<=[a-z][A-Z])(?=[a-z]|\s)|[?!](?<=[a-z][?!])[A-Z](?=[a-z]|\s)")
 
 
 def is_glued_teaser(text: str) -> bool:
     """A teaser of another page: a title-case headline run into its summary ("Big NewsThe ...")."""
     for match in _GLUE.finditer(text[:200]):
-        head = text[: match.start() + 1].split()
+        head = text[: match.start()].split()
         if len(head) >= 4 and sum(word[:1].isupper() for word in head) >= 0.7 * len(head):
             return True
     return False
+
+
+def capitalised(text: str) -> int:
+    """How many space-separated words start with an upper-case letter."""
+    return sum(1 for word in text.split() if word[0].isupper())
+
+
+# FURNITURE and DISCLAIMER on lowercased text: much faster than re.IGNORECASE on every line.
+_FURNITURE_LOWER = re.compile(FURNITURE.pattern)
+# Every FURNITURE term starts with one of these whole words, or with "advertis".
+_FURNITURE_FIRST_WORDS = frozenset(
+    {
+        "cookie", "cookies", "privacy", "newsletter", "subscribe", "subscription", "javascript",
+        "browser", "sign", "log", "password", "copyright", "rights", "terms", "download",
+    }
+)  # fmt: skip
+_DISCLAIMER_LOWER = re.compile(DISCLAIMER.pattern)
+
+
+def is_furniture_lower(lower: str, words: Sequence[str]) -> bool:
+    """:data:`FURNITURE` in lowercased text whose ``\\w+`` words are ``words``."""
+    if _FURNITURE_FIRST_WORDS.isdisjoint(words) and "advertis" not in lower:
+        return False
+    return _FURNITURE_LOWER.search(lower) is not None
+
+
+def is_disclaimer_lower(lower: str) -> bool:
+    """:data:`DISCLAIMER` in lowercased text."""
+    # every DISCLAIMER term holds one of these: most lines are rejected without the regex
+    hinted = (
+        "express" in lower
+        or "necessarily" in lower
+        or "rights" in lower
+        or "©" in lower
+        or "copyright" in lower
+    )
+    return hinted and _DISCLAIMER_LOWER.search(lower) is not None
+
+
+_LINK = re.compile(r"https?:|www\.|@\w|#\w")
+
+
+def has_link(text: str) -> bool:
+    """A URL, handle or hashtag in the text."""
+    hinted = ":" in text or "www." in text or "@" in text or "#" in text  # one per _LINK term
+    return hinted and _LINK.search(text) is not None

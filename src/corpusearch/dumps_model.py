@@ -6,6 +6,7 @@ The model is trained offline by ``bench/train_line_model.py`` and shipped as pla
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import operator
@@ -16,16 +17,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
-from typing import Any
+from typing import Any, NamedTuple
 
 from corpusearch.dumps_lines import (
-    DISCLAIMER,
-    FURNITURE,
     JUNK,
     STOPWORDS,
     Line,
+    capitalised,
+    has_link,
     is_bullet_prose,
     is_caption,
+    is_disclaimer_lower,
+    is_furniture_lower,
     is_glued_teaser,
     is_heading,
     is_prose,
@@ -34,7 +37,7 @@ from corpusearch.dumps_lines import (
 from corpusearch.metadata import find_date, parse_byline, split_title
 
 _WORD = re.compile(r"\w+")
-_LINK = re.compile(r"https?:|www\.|@\w|#\w")
+_DIGIT = re.compile(r"\d")
 _THRESHOLD = 10  # words a line must exceed to count for the densest span
 
 
@@ -47,15 +50,23 @@ def densest_span(lines: Sequence[Line], boilerplate: frozenset[str]) -> tuple[in
     best, best_span = 0.0, (0, 0)
     total, start, discount = 0.0, 0, 1.0
     repeats = Counter(line.text for line in lines)
+    # (teaser, comment, score) per distinct line: menus repeat
+    memo: dict[tuple[str, bool], tuple[bool, bool, float]] = {}
     for index, line in enumerate(lines):
-        teaser, comment = markers(line.text, line.words)
+        key = (line.text, line.bullet)
+        found = memo.get(key)
+        if found is None:
+            teaser, comment = markers(line.text, line.words)
+            # a line the page repeats (a teaser listed twice) counts as furniture
+            score = 0.0 if teaser or comment else _density_score(line, boilerplate, repeats)
+            found = memo[key] = (teaser, comment, score)
+        teaser, comment, score = found
         if teaser or comment:
             total, start = 0.0, index + 1
             if comment and best >= _SEEN:
                 discount = _AFTER_COMMENTS
             continue
-        # a line the page repeats (a teaser listed twice) counts as furniture
-        total += _density_score(line, boilerplate, repeats[line.text] > 1)
+        total += score
         if total <= 0:
             total, start = 0.0, index + 1
         elif total * discount > best:
@@ -67,17 +78,105 @@ _SEEN = 20.0  # span score of about 30 words of prose: an article has begun
 _AFTER_COMMENTS = 0.25
 
 
-def _density_score(line: Line, boilerplate: frozenset[str], repeated: bool) -> float:
+def _density_score(line: Line, boilerplate: frozenset[str], repeats: Counter[str]) -> float:
     if line.text in boilerplate:
         return -20.0
     score = float(min(line.words, 80) - _THRESHOLD)
-    if is_bullet_prose(line) and not repeated:
+    if is_bullet_prose(line) and repeats[line.text] <= 1:
         return score - 2
     if line.bullet:
         score -= 4
     if line.bullet or line.text[-1:] not in '.!?"”’)' or is_glued_teaser(line.text):
         score = min(score, 0.0) - 2
     return score
+
+
+class _OwnFeatures(NamedTuple):
+    """Features of each line's own text, one column per feature (with what the context needs)."""
+
+    columns: dict[str, list[float]]
+    prose: list[bool]
+    teaser: list[bool]
+    comment: list[bool]
+    content: list[frozenset[str]]  # see _content_words
+
+
+def _own_features(lines: Sequence[Line]) -> _OwnFeatures:
+    """The features of the lines' own text, computed once per distinct line (menus repeat)."""
+    slots: dict[tuple[str, bool], int] = {}
+    positions = [slots.setdefault((line.text, line.bullet), len(slots)) for line in lines]
+    distinct = list({(line.text, line.bullet): line for line in lines}.values())
+    texts = [line.text for line in distinct]
+    counts = [line.words for line in distinct]
+    lowers = [text.lower() for text in texts]
+    words = [_WORD.findall(lower) for lower in lowers]
+    sizes = [max(len(found), 1) for found in words]
+    marks = [markers(line.text, line.words) for line in distinct]
+    digits = [len(_DIGIT.findall(text)) for text in texts]
+    capitals = [capitalised(text) for text in texts]
+    dates = [
+        find_date(text) if count else None for text, count in zip(texts, digits, strict=True)
+    ]  # no digit, no date
+    columns = {
+        "log_words": [math.log1p(count) for count in counts],
+        "words10": [float(count >= 10) for count in counts],
+        "words25": [float(count >= 25) for count in counts],
+        "bullet": [float(line.bullet) for line in distinct],
+        "ends_sentence": [float(text[-1:] in '.!?"”’)') for text in texts],
+        "stopwords": [
+            sum(map(STOPWORDS.__contains__, found)) / size
+            for found, size in zip(words, sizes, strict=True)
+        ],
+        "capitalised": [
+            capital / max(count, 1) for capital, count in zip(capitals, counts, strict=True)
+        ],
+        "digits": [count / len(text) for count, text in zip(digits, texts, strict=True)],
+        "commas": [text.count(",") / size for text, size in zip(texts, sizes, strict=True)],
+        "bar": [float("|" in text) for text in texts],
+        "teaser_marker": [float(teaser) for teaser, _ in marks],
+        "comment_marker": [float(comment) for _, comment in marks],
+        "junk": [float(JUNK.match(text) is not None) for text in texts],
+        "furniture": [
+            float(is_furniture_lower(lower, found))
+            for lower, found in zip(lowers, words, strict=True)
+        ],
+        "caption": [float(is_caption(line, None)) for line in distinct],
+        "disclaimer": [float(is_disclaimer_lower(lower)) for lower in lowers],
+        "byline_or_date": [
+            float(_is_byline_or_date(line, lower, found))
+            for line, lower, found in zip(distinct, lowers, dates, strict=True)
+        ],
+        "heading_shape": [float(is_heading(line)) for line in distinct],
+        "lowercase_start": [float(text[:1].islower()) for text in texts],
+        "link": [float(has_link(text)) for text in texts],
+        "ellipsis": [float(text.endswith(("...", "…"))) for text in texts],
+        "has_date": [float(found is not None) for found in dates],
+        # a glued teaser's headline has three capitalised words at least
+        "glued_teaser": [
+            float(capital >= 3 and is_glued_teaser(text))
+            for capital, text in zip(capitals, texts, strict=True)
+        ],
+        "bullet_prose": [float(is_bullet_prose(line)) for line in distinct],
+    }
+
+    def spread(values: list[Any]) -> list[Any]:
+        return list(map(values.__getitem__, positions))
+
+    return _OwnFeatures(
+        {name: spread(column) for name, column in columns.items()},
+        spread([is_prose(line) for line in distinct]),
+        spread([teaser for teaser, _ in marks]),
+        spread([comment for _, comment in marks]),
+        spread([_content_words_of(found) for found in words]),
+    )
+
+
+def _is_byline_or_date(line: Line, lower: str, found: tuple[str, int, int] | None) -> bool:
+    """A short line that is a date stamp (``found``) or a "By ..." byline."""
+    return line.words <= 12 and (
+        (found is not None and len(line.text) - (found[2] - found[1]) < 30)
+        or (lower[:2] == "by" and bool(parse_byline(line.text)))
+    )
 
 
 def line_features(
@@ -87,165 +186,103 @@ def line_features(
 
     ``span`` is the page's :func:`densest_span` when the caller has it already.
     """
+    columns = _feature_columns(lines, _own_features(lines), boilerplate, span)
+    return list(map(list, zip(*columns, strict=True)))
+
+
+def _feature_columns(
+    lines: Sequence[Line],
+    own: _OwnFeatures,
+    boilerplate: frozenset[str],
+    span: tuple[int, int] | None,
+) -> list[list[float]]:
+    """The features of :func:`line_features`, one column per feature in :data:`FEATURES` order."""
     count = len(lines)
+    if not count:
+        return [[] for _ in FEATURES]
     start, end = span if span is not None else densest_span(lines, boilerplate)
-    repeats = Counter(line.text for line in lines)
-    # Features of the text alone, computed once per distinct line (menus repeat).
-    memo: dict[tuple[str, bool], tuple[list[float], bool, bool, bool]] = {}
-    statics = []
-    for line in lines:
-        key = (line.text, line.bullet)
-        found = memo.get(key)
-        if found is None:
-            found = memo[key] = _text_features(line)
-        statics.append(found)
-    prose = [static[1] for static in statics]
-    longest = max((len(line.text) for line in lines), default=1)
+    texts = [line.text for line in lines]
+    bullets = [float(line.bullet) for line in lines]
+    indices = range(count)
+    in_span = [start <= index < end for index in indices]
+    prose = own.prose
+    teaser_after = next((index for index in range(end, count) if own.teaser[index]), count)
+    comment_after = next((index for index in range(start, count) if own.comment[index]), count)
+    repeats = Counter(texts)
     group_sizes = Counter(line.group for line in lines)
-    teaser_after = comment_after = count
-    for index in range(start, count):
-        if index >= end and statics[index][2]:
-            teaser_after = min(teaser_after, index)
-        if statics[index][3]:
-            comment_after = min(comment_after, index)
-    title = _content_words(split_title(lines[0].text)[0]) if lines else frozenset()
-    last_teaser = -99
-    prefix = [0]
-    for flag in prose:
-        prefix.append(prefix[-1] + flag)
-
-    def near(index: int, radius: int) -> float:
-        lo, hi = max(0, index - radius), min(count, index + radius + 1)
-        return (prefix[hi] - prefix[lo]) / (hi - lo)
-
-    rows: list[list[float]] = []
-    previous: Line | None = None
-    for index, line in enumerate(lines):
-        text = line.text
-        own, is_line_prose, teaser, _ = statics[index]
-        in_span = start <= index < end
-        heading = own[_HEADING] > 0
+    longest = max(map(len, texts))
+    title = _content_words(split_title(texts[0])[0])
+    glued = [False] + [
+        not line.first_in_group and previous.group == line.group and previous.words <= 4
+        for previous, line in itertools.pairwise(lines)
+    ]
+    near_teaser, last_teaser = [], -99
+    for index, (teaser, inside) in enumerate(zip(own.teaser, in_span, strict=True)):
         if teaser:
             last_teaser = index
-        following = lines[index + 1] if index + 1 < count else None
-        row = own.copy()
-        row[_GLUED_CAPTION] = float(own[_CAPTION] > 0 or _glued_caption(line, previous))
-        row[18:30] = [
-            float(repeats[text] > 1),
-            float(text in boilerplate),
-            index / count,
-            float(in_span),
-            math.log1p(max(0, start - index)),
-            math.log1p(max(0, index - end + 1)),
-            float(index > teaser_after),
-            float(index > comment_after),
-            float(index > 0 and prose[index - 1]),
-            float(following is not None and prose[index + 1]),
-            near(index, 3),
-            near(index, 8),
-        ]
-        row[30] = float(line.first_in_group)
-        row[31] = math.log(group_sizes[line.group])
-        row[35] = len(text) / longest
-        row[38:44] = [
-            float(in_span and heading),
-            float(is_line_prose and not in_span),
-            float(in_span and line.bullet),
-            float(previous is not None and previous.bullet),
-            float(following is not None and following.bullet),
-            len(_content_words(text) & title) / max(1, len(title)) if index and title else 0.0,
-        ]
-        row[45] = float(index - last_teaser <= 15 and not in_span)
-        rows.append(row)
-        previous = line
-    return rows
+        near_teaser.append(float(index - last_teaser <= 15 and not inside))
+    columns = own.columns | {
+        "glued_caption": [
+            float(caption > 0 or glue)
+            for caption, glue in zip(own.columns["caption"], glued, strict=True)
+        ],
+        "repeated": [float(repeats[text] > 1) for text in texts],
+        "boilerplate": [float(text in boilerplate) for text in texts],
+        "position": [index / count for index in indices],
+        "in_span": [float(inside) for inside in in_span],
+        "before_span": [math.log1p(start - index) if index < start else 0.0 for index in indices],
+        "after_span": [math.log1p(index - end + 1) if index >= end else 0.0 for index in indices],
+        "after_teaser": [float(index > teaser_after) for index in indices],
+        "after_comments": [float(index > comment_after) for index in indices],
+        "prev_prose": [0.0] + [float(flag) for flag in prose[:-1]],
+        "next_prose": [float(flag) for flag in prose[1:]] + [0.0],
+        "prose_near3": _window_means(prose, 3),
+        "prose_near8": _window_means(prose, 8),
+        "first_in_group": [float(line.first_in_group) for line in lines],
+        "group_size": [math.log(group_sizes[line.group]) for line in lines],
+        "relative_length": [len(text) / longest for text in texts],
+        "span_heading": [
+            float(inside and heading > 0)
+            for inside, heading in zip(in_span, own.columns["heading_shape"], strict=True)
+        ],
+        "prose_outside_span": [
+            float(flag and not inside) for flag, inside in zip(prose, in_span, strict=True)
+        ],
+        "span_bullet": [
+            float(inside and line.bullet) for inside, line in zip(in_span, lines, strict=True)
+        ],
+        "prev_bullet": [0.0, *bullets[:-1]],
+        "next_bullet": [*bullets[1:], 0.0],
+        # the first line is the page's <title>: it overlaps the title by definition
+        "title_overlap": [0.0]
+        + [len(words & title) / len(title) if title else 0.0 for words in own.content[1:]],
+        "near_teaser_marker": near_teaser,
+    }
+    return [columns[name] for name in FEATURES]
 
 
-_CAPTION, _GLUED_CAPTION, _HEADING = 14, 15, 32
-
-
-def _glued_caption(line: Line, previous: Line | None) -> bool:
-    """The part of :func:`is_caption` that depends on the previous line."""
-    return (
-        previous is not None
-        and not line.first_in_group
-        and previous.group == line.group
-        and previous.words <= 4
-    )
-
-
-def _text_features(line: Line) -> tuple[list[float], bool, bool, bool]:
-    """The features of a line's own text, with zeros where the context goes; prose, markers."""
-    text = line.text
-    lower = text.lower()
-    words = _WORD.findall(lower)
-    n = max(len(words), 1)
-    teaser, comment = markers(text, line.words)
-    ends = text[-1:] in '.!?"”’)'
-    found = find_date(text)
-    byline = line.words <= 12 and (
-        (found is not None and len(text) - (found[2] - found[1]) < 30)
-        or (lower[:2] == "by" and bool(parse_byline(text)))
-    )
-    row = [
-        math.log1p(line.words),
-        float(line.words >= 10),
-        float(line.words >= 25),
-        float(line.bullet),
-        float(ends),
-        sum(map(STOPWORDS.__contains__, words)) / n,
-        _capitalised(text) / max(line.words, 1),
-        len(_DIGIT.findall(text)) / len(text),
-        text.count(",") / n,
-        float("|" in text),
-        float(teaser),
-        float(comment),
-        float(JUNK.match(text) is not None),
-        float(_FURNITURE_LOWER.search(lower) is not None),
-        float(is_caption(line, None)),
-        0.0,  # glued_caption: depends on the previous line
-        float(_is_disclaimer(lower)),
-        float(byline),
+def _window_means(values: Sequence[float], radius: int) -> list[float]:
+    """For each index, the mean of the values within ``radius`` of it."""
+    count = len(values)
+    prefix = [0.0]
+    for value in values:
+        prefix.append(prefix[-1] + value)
+    lows = [0] * min(radius, count) + list(range(count - radius))
+    highs = list(range(radius + 1, count + 1))
+    highs += [count] * (count - len(highs))
+    return [
+        (prefix[high] - prefix[low]) / (high - low) for low, high in zip(lows, highs, strict=True)
     ]
-    row += [0.0] * 12
-    row += [
-        0.0,  # first_in_group
-        0.0,  # group_size
-        float(is_heading(line)),
-        float(text[:1].islower()),
-        float(_LINK.search(text) is not None),
-        0.0,  # relative_length
-        float(text.endswith(("...", "…"))),
-        float(found is not None),
-    ]
-    row += [0.0] * 6
-    row += [float(is_glued_teaser(text)), 0.0, float(is_bullet_prose(line))]
-    return row, is_prose(line), teaser, comment
-
-
-_DIGIT = re.compile(r"\d")
-
-
-def _capitalised(text: str) -> int:
-    """How many space-separated words start with an upper-case letter."""
-    return sum(1 for word in text.split() if word[0].isupper())
-
-
-# FURNITURE and DISCLAIMER on lowercased text: much faster than re.IGNORECASE on every line.
-_FURNITURE_LOWER = re.compile(FURNITURE.pattern)
-_DISCLAIMER_LOWER = re.compile(DISCLAIMER.pattern)
-_DISCLAIMER_HINTS = ("express", "necessarily", "rights", "©", "copyright")
-
-
-def _is_disclaimer(lower: str) -> bool:
-    return any(hint in lower for hint in _DISCLAIMER_HINTS) and bool(
-        _DISCLAIMER_LOWER.search(lower)
-    )
 
 
 @lru_cache(maxsize=8192)
 def _content_words(text: str) -> frozenset[str]:
-    return frozenset(word for word in _WORD.findall(text.lower()) if len(word) > 3) - STOPWORDS
+    return _content_words_of(_WORD.findall(text.lower()))
+
+
+def _content_words_of(words: Sequence[str]) -> frozenset[str]:
+    """The words of more than three letters that are not stop words."""
+    return frozenset(word for word in words if len(word) > 3) - STOPWORDS
 
 
 FEATURES = (
@@ -268,7 +305,18 @@ CONTEXT_FEATURES = (
 
 def context_features(lines: Sequence[Line], probabilities: Sequence[float]) -> list[list[float]]:
     """Features of each line's neighbourhood in the first-stage probabilities."""
+    contents = [_content_words(line.text) for line in lines]
+    columns = _context_columns(lines, probabilities, contents)
+    return list(map(list, zip(*columns, strict=True)))
+
+
+def _context_columns(
+    lines: Sequence[Line], probabilities: Sequence[float], contents: Sequence[frozenset[str]]
+) -> list[list[float]]:
+    """The features of :func:`context_features`, one column per feature in order."""
     count = len(lines)
+    if not count:
+        return [[] for _ in CONTEXT_FEATURES]
     gains = [
         (p - 0.5) * math.log2(2 + line.words) for p, line in zip(probabilities, lines, strict=True)
     ]
@@ -279,60 +327,49 @@ def context_features(lines: Sequence[Line], probabilities: Sequence[float]) -> l
             total, start = 0.0, index + 1
         elif total > best:
             best, core = total, (start, index + 1)
+    core_start, core_end = core
     vocabulary: Counter[str] = Counter()
-    contents = [_content_words(line.text) for line in lines]
     for words, p in zip(contents, probabilities, strict=True):
         if p >= 0.7:
             vocabulary.update(words)
-    prefix = [0.0]
-    for p in probabilities:
-        prefix.append(prefix[-1] + p)
-
-    def mean(radius: int, i: int) -> float:
-        lo, hi = max(0, i - radius), min(count, i + radius + 1)
-        return (prefix[hi] - prefix[lo]) / (hi - lo)
-
-    before5 = _window_max(probabilities, 5, before=True)
-    after5 = _window_max(probabilities, 5, before=False)
-    rows = []
-    for index, p in enumerate(probabilities):
-        own = contents[index]
-        if own:
-            common = (p >= 0.7) + 1
-            shared = sum(vocabulary[word] >= common for word in own) / len(own)
-        else:
-            shared = 0.0
-        clipped = min(max(p, 1e-4), 1 - 1e-4)
-        rows.append(
-            [
-                math.log(clipped / (1 - clipped)),
-                mean(1, index),
-                mean(3, index),
-                mean(10, index),
-                before5[index],
-                after5[index],
-                float(core[0] <= index < core[1]),
-                math.log1p(max(0, core[0] - index)),
-                math.log1p(max(0, index - core[1] + 1)),
-                (index - core[0]) / max(1, core[1] - core[0]) if core[1] > core[0] else -1.0,
-                probabilities[index - 1] if index else 0.0,
-                probabilities[index + 1] if index + 1 < count else 0.0,
-                shared,
-            ]
-        )
-    return rows
+    # A likely-body line's own words are in the vocabulary: it shares those seen twice.
+    seen = frozenset(vocabulary)
+    seen_twice = frozenset(word for word, times in vocabulary.items() if times >= 2)
+    clipped = [min(max(p, 1e-4), 1 - 1e-4) for p in probabilities]
+    indices = range(count)
+    core_size = max(1, core_end - core_start)
+    return [
+        [math.log(p / (1 - p)) for p in clipped],
+        _window_means(probabilities, 1),
+        _window_means(probabilities, 3),
+        _window_means(probabilities, 10),
+        _window_max(probabilities, 5, before=True),
+        _window_max(probabilities, 5, before=False),
+        [float(core_start <= index < core_end) for index in indices],
+        [math.log1p(core_start - index) if index < core_start else 0.0 for index in indices],
+        [math.log1p(index - core_end + 1) if index >= core_end else 0.0 for index in indices],
+        [(index - core_start) / core_size for index in indices]
+        if core_end > core_start
+        else [-1.0] * count,
+        [0.0, *probabilities[:-1]],
+        [*probabilities[1:], 0.0],
+        [
+            len(words & (seen_twice if p >= 0.7 else seen)) / len(words) if words else 0.0
+            for words, p in zip(contents, probabilities, strict=True)
+        ],
+    ]
 
 
 def _window_max(values: Sequence[float], width: int, *, before: bool) -> list[float]:
-    """For each index, the max of the ``width`` values before (or after) it; 0 when none."""
+    """For each index, the max of the ``width`` values before (or after) it; 0 when none.
+
+    The values are probabilities: padding the ends with zeros leaves every max as it is.
+    """
     count = len(values)
-    out = []
-    for index in range(count):
-        lo, hi = (
-            (max(0, index - width), index) if before else (index + 1, min(count, index + 1 + width))
-        )
-        out.append(max(values[lo:hi], default=0.0))
-    return out
+    padded = [0.0] * width + list(values) + [0.0] * width
+    first = 0 if before else width + 1
+    shifted = [padded[offset : offset + count] for offset in range(first, first + width)]
+    return list(map(max, *shifted))
 
 
 def smooth(probabilities: Sequence[float], stay: float = 0.65) -> list[int]:
@@ -342,26 +379,24 @@ def smooth(probabilities: Sequence[float], stay: float = 0.65) -> list[int]:
     line's state (chosen by cross-validation: 0.6-0.75 all gain over a 0.5 threshold).
     """
     keep, switch = math.log(stay), math.log(1 - stay)
-    scores = (0.0, 0.0)
-    back: list[tuple[int, int]] = []
-    for p in probabilities:
-        p = min(max(p, 1e-6), 1 - 1e-6)
-        from_same = (scores[0] + keep, scores[1] + keep)
-        from_other = (scores[1] + switch, scores[0] + switch)
-        back.append(
-            (0 if from_same[0] >= from_other[0] else 1, 1 if from_same[1] >= from_other[1] else 0)
-        )
-        scores = (
-            max(from_same[0], from_other[0]) + math.log(1 - p),
-            max(from_same[1], from_other[1]) + math.log(p),
-        )
-    state = 0 if scores[0] >= scores[1] else 1
-    body = []
+    clipped = [min(max(p, 1e-6), 1 - 1e-6) for p in probabilities]
+    emissions = zip(map(math.log, [1 - p for p in clipped]), map(math.log, clipped), strict=True)
+    furniture = body = 0.0  # best log score of a path ending in each state
+    back: list[tuple[int, int]] = []  # each state's best previous state, per line
+    for log_furniture, log_body in emissions:
+        stay_furniture, to_furniture = furniture + keep, body + switch
+        stay_body, to_body = body + keep, furniture + switch
+        furniture_stays, body_stays = stay_furniture >= to_furniture, stay_body >= to_body
+        back.append((0 if furniture_stays else 1, 1 if body_stays else 0))
+        furniture = (stay_furniture if furniture_stays else to_furniture) + log_furniture
+        body = (stay_body if body_stays else to_body) + log_body
+    state = 0 if furniture >= body else 1
+    chosen = []
     for index in range(len(probabilities) - 1, -1, -1):
         if state:
-            body.append(index)
+            chosen.append(index)
         state = back[index][state]
-    return body[::-1]
+    return chosen[::-1]
 
 
 _MENU_RADIUS = 3
@@ -440,10 +475,11 @@ class StackedModel:
         if span is not None:
             # the span in the kept lines' numbering: how many kept lines precede each end
             span = (bisect_left(kept, span[0]), bisect_left(kept, span[1]))
-        rows = line_features(sub, boilerplate, span)
-        first = self.first.probabilities(rows)
-        context = context_features(sub, first)
-        second = self.second.probabilities([a + b for a, b in zip(rows, context, strict=True)])
+        own = _own_features(sub)
+        columns = _feature_columns(sub, own, boilerplate, span)
+        first = self.first.probabilities(list(zip(*columns, strict=True)))
+        context = _context_columns(sub, first, own.content)
+        second = self.second.probabilities(list(zip(*columns, *context, strict=True)))
         out = [_MENU_PROBABILITY] * len(lines)
         for index, p in zip(kept, second, strict=True):
             out[index] = p
