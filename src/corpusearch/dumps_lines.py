@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import operator
 import re
 from collections.abc import Sequence
 from functools import lru_cache
@@ -262,7 +263,10 @@ def is_glued_teaser(text: str) -> bool:
 
 def capitalised(text: str) -> int:
     """How many space-separated words start with an upper-case letter."""
-    return sum(1 for word in text.split() if word[0].isupper())
+    return sum(map(str.isupper, map(_FIRST, text.split())))
+
+
+_FIRST = operator.itemgetter(0)
 
 
 # FURNITURE and DISCLAIMER on lowercased text: much faster than re.IGNORECASE on every line.

@@ -282,7 +282,7 @@ def _content_words(text: str) -> frozenset[str]:
 
 def _content_words_of(words: Sequence[str]) -> frozenset[str]:
     """The words of more than three letters that are not stop words."""
-    return frozenset(word for word in words if len(word) > 3) - STOPWORDS
+    return frozenset({word for word in words if len(word) > 3} - STOPWORDS)
 
 
 FEATURES = (

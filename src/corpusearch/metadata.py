@@ -37,19 +37,30 @@ _MONTH = r"(?P<month>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\
 _DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th|er|\.)?"
 _YEAR = r"(?P<year>(?:19|20)\d\d)(?:(?!\d)|(?=\d{1,2}:\d\d))"
 _YEAR_RUN = re.compile(r"(?:19|20)\d\d")
-_DATE_PATTERNS = [
-    re.compile(r"\b" + _MONTH + r"\s+" + _DAY + r",?\s+" + _YEAR, re.IGNORECASE),
+# Month names are matched in lowercased text (much faster than re.IGNORECASE, same positions).
+_NAMED_DATES = [
+    re.compile(r"\b" + _MONTH + r"\s+" + _DAY + r",?\s+" + _YEAR),
     # "6 July 2017", "6th of July, 2017", "22 de outubro de 2010", "13. November 2019"
-    re.compile(
-        r"\b" + _DAY + r"\s+(?:of\s+|de\s+)?" + _MONTH + r",?\s+(?:de\s+)?" + _YEAR, re.IGNORECASE
-    ),
-    re.compile(r"\b(?P<year>(?:19|20)\d\d)-(?P<mnum>[01]?\d)-(?P<day>[0-3]?\d)(?!\d)"),
-    re.compile(r"\b(?P<year>(?:19|20)\d\d)/(?P<mnum>[01]?\d)/(?P<day>[0-3]?\d)(?!\d)"),
-    # US order, month first (the commonest numeric form on English pages)
-    re.compile(r"\b(?P<mnum>[01]?\d)/(?P<day>[0-3]?\d)/(?P<year>(?:19|20)\d\d)(?!\d)"),
-    # dotted numeric dates are written day first ("13.11.2019")
-    re.compile(r"(?<![\d.])(?P<day>[0-3]?\d)\.(?P<mnum>[01]?\d)\.(?P<year>(?:19|20)\d\d)(?!\d)"),
+    re.compile(r"\b" + _DAY + r"\s+(?:of\s+|de\s+)?" + _MONTH + r",?\s+(?:de\s+)?" + _YEAR),
 ]
+# Numeric dates, each with the separator it needs (a cheap test before the regex).
+_NUMERIC_DATES = [
+    (re.compile(r"\b(?P<year>(?:19|20)\d\d)-(?P<mnum>[01]?\d)-(?P<day>[0-3]?\d)(?!\d)"), "-"),
+    (re.compile(r"\b(?P<year>(?:19|20)\d\d)/(?P<mnum>[01]?\d)/(?P<day>[0-3]?\d)(?!\d)"), "/"),
+    # US order, month first (the commonest numeric form on English pages)
+    (re.compile(r"\b(?P<mnum>[01]?\d)/(?P<day>[0-3]?\d)/(?P<year>(?:19|20)\d\d)(?!\d)"), "/"),
+    # dotted numeric dates are written day first ("13.11.2019")
+    (
+        re.compile(
+            r"(?<![\d.])(?P<day>[0-3]?\d)\.(?P<mnum>[01]?\d)\.(?P<year>(?:19|20)\d\d)(?!\d)"
+        ),
+        ".",
+    ),
+]
+# The letters re.IGNORECASE equates with a month name's but str.lower() does not map to them
+# ("İ" is also the one character whose lowercase is two characters long).
+_FOLD = str.maketrans({"İ": "i", "ı": "i", "ſ": "s"})
+_WORD = re.compile(r"\w+")
 
 _NAME_PARTICLES = {"de", "da", "del", "della", "der", "di", "du", "la", "le", "van", "von", "bin"}
 # Words that look like a name in title case but are page furniture or roles, never a person.
@@ -111,11 +122,17 @@ def find_date(text: str) -> tuple[str, int, int] | None:
     """The first calendar date in ``text`` as (ISO day, start, end), or None."""
     if _YEAR_RUN.search(text) is None:
         return None
+    lower = (text if text.isascii() else text.translate(_FOLD)).lower()
+    # a month name is a whole word: most lines have none, and skip the slow named patterns
+    named = not _MONTHS.keys().isdisjoint(_WORD.findall(lower))
+    patterns = (_NAMED_DATES if named else []) + [
+        pattern for pattern, separator in _NUMERIC_DATES if separator in text
+    ]
     best: tuple[str, int, int] | None = None
-    for pattern in _DATE_PATTERNS:
-        for match in pattern.finditer(text):
+    for pattern in patterns:
+        for match in pattern.finditer(lower):
             groups = match.groupdict()
-            month = int(groups["mnum"]) if groups.get("mnum") else _MONTHS[groups["month"].lower()]
+            month = int(groups["mnum"]) if groups.get("mnum") else _MONTHS[groups["month"]]
             try:
                 day = _date(int(groups["year"]), month, int(groups["day"]))
             except ValueError:
