@@ -169,6 +169,7 @@ def test_error_tail_is_dropped() -> None:
         "Jane Doe, AFP | Workers clean the river bank on the east side of the city on Monday.",
         "Workers clean the river bank on Monday. (Photo by Jane Doe/Getty Images)",
         "Shutterstock",
+        "Image copyright Getty Images Image caption Workers clean the river bank on Monday",
     ],
 )
 def test_captions_and_credits_are_not_body(caption: str) -> None:
@@ -191,6 +192,28 @@ def test_short_lines_inside_the_body_become_headings() -> None:
 def test_share_and_advertisement_lines_are_dropped() -> None:
     text = _page("Headline", P1, "Advertisement", P2, "Share", P3)
     assert [block.text for block in extract_dump(text).blocks] == [P1, P2, P3]
+
+
+@pytest.mark.parametrize(
+    "furniture",
+    [
+        "Sponsored links",
+        "スポンサードリンク",
+        "Also on example.com Mayor opens a new bridge over the river downtown",
+        "Tell us what you think...",
+        "Like this story? Share it with a friend!",
+    ],
+)
+def test_teasers_and_invitations_inside_the_body_are_dropped(furniture: str) -> None:
+    text = _page("Headline", P1, P2, furniture, P3)
+    assert [block.text for block in extract_dump(text).blocks] == [P1, P2, P3]
+
+
+def test_japanese_tags_line_gives_topics() -> None:
+    text = _page("Headline", P1, P2, P3, "タグ: ソフトウェア")
+    extraction = extract_dump(text)
+    assert [block.text for block in extraction.blocks] == [P1, P2, P3]
+    assert extraction.topics == ("ソフトウェア",)
 
 
 def test_byline_and_date_lines_give_metadata() -> None:

@@ -41,13 +41,17 @@ _COMMENT_HEADER = r"\S.{0,40}\s+(?:says|wrote):|\S.{0,60}\d.{0,20}\s+(?:says|sai
 COMMENTS = re.compile(rf"^(?:{_COMMENT_SECTION}|{_COMMENT_HEADER})$", re.IGNORECASE)
 # "Tags: a, b" or a run-together "TopicsIranIraq" line
 TOPICS_LINE = re.compile(
-    r"^(?i:topics?|tags?|keywords|categories|filed\s+under)(?:\s*:\s*|(?=[A-Z]))(?P<rest>\S.*)$"
+    r"^(?i:topics?|tags?|keywords|categories|filed\s+under|タグ|标签)(?:\s*[:：]\s*|(?=[A-Z]))"
+    r"(?P<rest>\S.*)$"
 )
 JUNK = re.compile(
     r"^(?:advertisement|advertising|sponsored(?:\s+content)?|ad|share|tweet|e-?mail|print"
     r"|subscribe\b.*|sign\s+(?:up|in)\b.*|log\s*in|click\s+here\b.*|read\s+more\b.*"
     r"|continue\s+reading\b.*|story\s+continues\s+below.*|skip\s+to\b.*|go\s+to\s+\w+.*"
-    r"|share\s+(?:on|via)\b.*|follow\s+us\b.*|bool\(\w+\)|null|undefined|\W*)$",
+    r"|share\s+(?:on|via)\b.*|follow\s+us\b.*|bool\(\w+\)|null|undefined|\W*"
+    # teasers of the site's other pages and invitations to share or comment
+    r"|sponsored\s+links?|also\s+on\s+\S+\.[a-z]{2,4}\b.*|tell\s+us\s+what\s+you\s+think\W*"
+    r"|(?:like|enjoyed?)\s+this\s+(?:story|article)\?.*|スポンサードリンク|広告|广告)$",
     re.IGNORECASE,
 )
 # is_furniture_lower() pre-checks the first word of each term: keep _FURNITURE_FIRST_WORDS in step.
@@ -66,6 +70,8 @@ _CAPTION_END = re.compile(
     r"\s*$",
     re.IGNORECASE,
 )
+# "Image copyright Getty Images Image caption What the picture shows"
+_IMAGE_CAPTION = re.compile(r"^image\s+(?:copyright|caption)\b|\bimage\s+caption\b", re.IGNORECASE)
 _CREDIT_ONLY = re.compile(r"^(?:(?:" + _CREDIT_WORDS + r")\b\s*)+(?:images?)?$", re.IGNORECASE)
 DISCLAIMER = re.compile(
     r"\b(?:opinions?|views?)\s+expressed\b|\bdo(?:es)?\s+not\s+necessarily\s+(?:reflect|represent)"
@@ -177,6 +183,7 @@ def is_caption(line: Line, previous: Line | None) -> bool:
     text = line.text
     if (
         _CREDIT_ONLY.match(text)
+        or _IMAGE_CAPTION.search(text)
         or (("|" in text or ":" in text) and _CAPTION_START.match(text))
         # a credit at the end follows a "/" or "|", or stands in brackets
         or (
