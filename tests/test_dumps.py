@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from corpusearch.dumps import extract_dump, site_boilerplate
+from corpusearch.dumps import extract_dump
 from corpusearch.dumps_lines import is_glued_teaser, parse_lines
 from corpusearch.dumps_model import model_lines, smooth
 from corpusearch.extraction import Extraction
@@ -251,17 +251,6 @@ def test_topics_line_is_split_against_menu_labels() -> None:
     assert extract_dump(text).topics == ("Water Policy", "YouTube Channels", "Floods")
 
 
-def test_repeated_lines_across_pages_are_boilerplate() -> None:
-    footer = "Daily Gazette is published by a local cooperative of reporters and friends."
-    pages = [_page(f"Story {n}", P1, P2, footer) for n in range(4)]
-    boilerplate = site_boilerplate(pages)
-    assert footer in boilerplate
-    assert P1 in boilerplate  # identical bodies repeat too; real pages differ
-    assert site_boilerplate(pages[:1]) == frozenset()
-    cleaned = extract_dump(_page("Story", P3, footer), boilerplate=frozenset({footer}))
-    assert [block.text for block in cleaned.blocks] == [P3]
-
-
 def test_empty_dump_gives_no_blocks() -> None:
     assert extract_dump("").blocks == ()
     assert extract_dump("\n\n  • Home\n").blocks == ()
@@ -343,3 +332,9 @@ def test_an_article_goes_on_after_an_inline_teaser_box_that_speaks_of_it() -> No
 def test_image_alt_text_and_caption_are_not_body(image: list[str]) -> None:
     text = _page("River clean-up extended | Daily Gazette", P1, *image, P2, P3)
     assert [block.text for block in extract_dump(text).blocks] == [P1, P2, P3]
+
+
+def test_lines_known_as_boilerplate_are_never_body() -> None:
+    footer = "Daily Gazette is published by a local cooperative of reporters and friends."
+    cleaned = extract_dump(_page("Story", P3, footer), boilerplate=frozenset({footer}))
+    assert [block.text for block in cleaned.blocks] == [P3]

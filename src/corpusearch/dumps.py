@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import gc
 import re
-from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 from corpusearch.dumps_lines import (
     DISCLAIMER,
@@ -174,7 +173,7 @@ def extract_dump(text: str, *, boilerplate: frozenset[str] = frozenset()) -> Ext
     """Clean one text dump: body blocks (headings marked, title excluded) and stated metadata.
 
     ``boilerplate`` holds lines known to repeat across the corpus's pages (see
-    :func:`site_boilerplate`); they are never body.
+    :mod:`corpusearch.boilerplate`); they are never body.
     """
     return extract_dump_with(text, shipped_model(), boilerplate=boilerplate)
 
@@ -225,16 +224,3 @@ def _extract(text: str, model: StackedModel | None, boilerplate: frozenset[str])
         series=meta.series,
         language=meta.language,
     )
-
-
-def site_boilerplate(texts: Iterable[str], *, min_pages: int = 3) -> frozenset[str]:
-    """Lines that recur on at least ``min_pages`` pages and a third of them: menus and footers."""
-    counts: Counter[str] = Counter()
-    pages = 0
-    for text in texts:
-        pages += 1
-        counts.update({line.text for line in parse_lines(text)})
-    if pages < min_pages:
-        return frozenset()
-    floor = max(min_pages, pages // 3)
-    return frozenset(line for line, count in counts.items() if count >= floor)
