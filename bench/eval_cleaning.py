@@ -165,12 +165,11 @@ def _hundred_kb(kind: str, paths: Sequence[Path]) -> tuple[float, float, int]:
     clear: Callable[[], object] = lambda: None  # noqa: E731
     if kind == "dumps":
         from corpusearch.dumps import extract_dump
-        from corpusearch.dumps_lines import markers
-        from corpusearch.dumps_model import _content_words
+        from corpusearch.dumps_lines import content_words, markers
 
         def clear() -> None:
             markers.cache_clear()
-            _content_words.cache_clear()
+            content_words.cache_clear()
 
         text = ""
         for path in paths:

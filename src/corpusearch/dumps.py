@@ -16,6 +16,7 @@ from corpusearch.dumps_lines import (
     JUNK,
     STOPWORDS,
     Line,
+    content_words,
     is_caption,
     is_comment_marker,
     is_heading,
@@ -103,7 +104,7 @@ def _continues(lines: Sequence[Line], chosen: Sequence[int], marker: int) -> boo
     before: set[str] = set()
     for index in chosen:
         if index < marker:
-            before.update(_content_words(lines[index].text))
+            before.update(content_words(lines[index].text))
     after = [
         word
         for index in chosen
@@ -127,10 +128,6 @@ def _image_text(lines: Sequence[Line], index: int) -> bool:
         (head := text[:cut].strip()) == text[cut:].strip() and bool(head)
         for cut in {size // 2, (size + 1) // 2}
     )
-
-
-def _content_words(text: str) -> set[str]:
-    return {word for word in _WORD.findall(text.lower()) if len(word) > 3} - STOPWORDS
 
 
 _WORD = re.compile(r"\w+")

@@ -315,3 +315,17 @@ def has_link(text: str) -> bool:
     """A URL, handle or hashtag in the text."""
     hinted = ":" in text or "www." in text or "@" in text or "#" in text  # one per _LINK term
     return hinted and _LINK.search(text) is not None
+
+
+_WORD = re.compile(r"\w+")
+
+
+@lru_cache(maxsize=8192)
+def content_words(text: str) -> frozenset[str]:
+    """The words of more than three letters of ``text``, lowercased, that are not stop words."""
+    return content_words_of(_WORD.findall(text.lower()))
+
+
+def content_words_of(words: Sequence[str]) -> frozenset[str]:
+    """:func:`content_words` of words already split and lowercased."""
+    return frozenset({word for word in words if len(word) > 3} - STOPWORDS)

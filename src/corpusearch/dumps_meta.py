@@ -13,6 +13,7 @@ from corpusearch.dumps_lines import (
     STOPWORDS,
     TOPICS_LINE,
     Line,
+    content_words,
     is_byline_or_date,
     is_caption,
     is_prose,
@@ -103,13 +104,13 @@ def _find_title(
             index = _headline_above(lines, anchor)
             if index >= 0:
                 return split_title(lines[index].text)[0], index
-    vocabulary = set().union(*(_content(block.text) for block in body[:20]))
+    vocabulary = set().union(*(content_words(block.text) for block in body[:20]))
     best: tuple[float, int] = (0.0, -1)
     lo = max(0, start - 40)
     for index in range(lo, start):
         if not _title_shaped(lines, index):
             continue
-        words = _content(lines[index].text)
+        words = content_words(lines[index].text)
         if not words:
             continue
         score = len(words & vocabulary) / len(words) + 0.2 * (index - lo) / (start - lo)
@@ -249,10 +250,6 @@ def _dotted_headline(lines: Sequence[Line], index: int) -> bool:
         return False
     words = [word for word in re.findall(r"[^\W\d_][\w'’-]*", text) if len(word) >= 4]
     return len(words) >= 4 and all(word[0].isupper() for word in words)
-
-
-def _content(text: str) -> set[str]:
-    return {word for word in re.findall(r"\w+", text.lower()) if len(word) > 3} - STOPWORDS
 
 
 def _authors(lines: Sequence[Line], lo: int, hi: int) -> tuple[str, ...]:

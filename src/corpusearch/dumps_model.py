@@ -15,7 +15,7 @@ from bisect import bisect_left
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cache
 from importlib import resources
 from typing import Any, NamedTuple
 
@@ -24,6 +24,8 @@ from corpusearch.dumps_lines import (
     STOPWORDS,
     Line,
     capitalised,
+    content_words,
+    content_words_of,
     has_link,
     is_bullet_prose,
     is_caption,
@@ -98,7 +100,7 @@ class _OwnFeatures(NamedTuple):
     prose: list[bool]
     teaser: list[bool]
     comment: list[bool]
-    content: list[frozenset[str]]  # see _content_words
+    content: list[frozenset[str]]  # see content_words
 
 
 def _own_features(lines: Sequence[Line]) -> _OwnFeatures:
@@ -167,7 +169,7 @@ def _own_features(lines: Sequence[Line]) -> _OwnFeatures:
         spread([is_prose(line) for line in distinct]),
         spread([teaser for teaser, _ in marks]),
         spread([comment for _, comment in marks]),
-        spread([_content_words_of(found) for found in words]),
+        spread([content_words_of(found) for found in words]),
     )
 
 
@@ -211,7 +213,7 @@ def _feature_columns(
     repeats = Counter(texts)
     group_sizes = Counter(line.group for line in lines)
     longest = max(map(len, texts))
-    title = _content_words(split_title(texts[0])[0])
+    title = content_words(split_title(texts[0])[0])
     glued = [False] + [
         not line.first_in_group and previous.group == line.group and previous.words <= 4
         for previous, line in itertools.pairwise(lines)
@@ -275,16 +277,6 @@ def _window_means(values: Sequence[float], radius: int) -> list[float]:
     ]
 
 
-@lru_cache(maxsize=8192)
-def _content_words(text: str) -> frozenset[str]:
-    return _content_words_of(_WORD.findall(text.lower()))
-
-
-def _content_words_of(words: Sequence[str]) -> frozenset[str]:
-    """The words of more than three letters that are not stop words."""
-    return frozenset({word for word in words if len(word) > 3} - STOPWORDS)
-
-
 FEATURES = (
     "log_words", "words10", "words25", "bullet", "ends_sentence", "stopwords", "capitalised",
     "digits", "commas", "bar", "teaser_marker", "comment_marker", "junk", "furniture", "caption",
@@ -305,7 +297,7 @@ CONTEXT_FEATURES = (
 
 def context_features(lines: Sequence[Line], probabilities: Sequence[float]) -> list[list[float]]:
     """Features of each line's neighbourhood in the first-stage probabilities."""
-    contents = [_content_words(line.text) for line in lines]
+    contents = [content_words(line.text) for line in lines]
     columns = _context_columns(lines, probabilities, contents)
     return list(map(list, zip(*columns, strict=True)))
 
