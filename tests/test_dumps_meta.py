@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from corpusearch.dumps_lines import parse_lines
-from corpusearch.dumps_meta import DumpMetadata, dump_metadata
-from corpusearch.extraction import Block
+from corpusearch.dumps_meta import dump_metadata
+from corpusearch.extraction import Block, PageMetadata
 
 BODY = [
     "The council voted on Tuesday to extend the river clean-up programme for another year, "
@@ -14,7 +14,7 @@ BODY = [
 ]
 
 
-def _meta(*header: str, body: list[str] = BODY, lead: int = 0) -> DumpMetadata:
+def _meta(*header: str, body: list[str] = BODY, lead: int = 0) -> PageMetadata:
     """Metadata of a page whose body is ``body`` after ``header``; ``lead`` body lines unkept."""
     lines = parse_lines("\n\n".join([*header, *body]) + "\n")
     first = len(header) + lead

@@ -211,13 +211,4 @@ def _extract(text: str, model: StackedModel | None, boilerplate: frozenset[str])
     ):
         kept = kept[1:]  # a heading over the byline is the page's headline, not a section
     meta = dump_metadata(lines, kept, chosen[0] if chosen else 0)
-    return Extraction(
-        blocks=tuple(block for _, block in kept),
-        title=meta.title,
-        authors=meta.authors,
-        date=meta.date,
-        topics=meta.topics,
-        source=meta.source,
-        series=meta.series,
-        language=meta.language,
-    )
+    return Extraction.of((block for _, block in kept), meta)

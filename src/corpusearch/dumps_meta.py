@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 
 from corpusearch.dumps_lines import (
     FURNITURE,
@@ -19,7 +18,7 @@ from corpusearch.dumps_lines import (
     is_prose,
     is_teaser_marker,
 )
-from corpusearch.extraction import Block
+from corpusearch.extraction import Block, PageMetadata
 from corpusearch.metadata import (
     TITLE_SEPARATORS,
     find_date,
@@ -33,22 +32,9 @@ from corpusearch.metadata import (
 )
 
 
-@dataclass(frozen=True)
-class DumpMetadata:
-    """What a dump states about its article."""
-
-    title: str | None = None
-    authors: tuple[str, ...] = ()
-    date: str | None = None
-    topics: tuple[str, ...] = ()
-    source: str | None = None
-    series: str | None = None
-    language: str | None = None
-
-
 def dump_metadata(
     lines: Sequence[Line], kept: Sequence[tuple[int, Block]], start: int = 0
-) -> DumpMetadata:
+) -> PageMetadata:
     """The metadata of a dump whose body is ``kept`` (line index, block) in page order.
 
     ``start`` stands for the body's first line when nothing was kept.
@@ -74,7 +60,7 @@ def dump_metadata(
         if source is None:
             source = possessive_source(block.text)
     date, series = _date_and_series(lines, _date_order(lines, title_index, body_start, body_end))
-    return DumpMetadata(
+    return PageMetadata(
         title=title,
         authors=authors,
         date=date,

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, fields
 
 
 @dataclass(frozen=True)
@@ -11,6 +12,20 @@ class Block:
 
     text: str
     heading: bool = False
+
+
+@dataclass(frozen=True)
+class PageMetadata:
+    """The metadata fields of an :class:`Extraction`, as an extractor reads them off a page."""
+
+    title: str | None = None
+    authors: tuple[str, ...] = ()
+    date: str | None = None  # ISO YYYY-MM-DD
+    topics: tuple[str, ...] = ()
+    source: str | None = None  # publisher
+    url: str | None = None
+    series: str | None = None  # e.g. "INSS Insight No. 949"
+    language: str | None = None
 
 
 @dataclass(frozen=True)
@@ -26,6 +41,11 @@ class Extraction:
     url: str | None = None
     series: str | None = None  # e.g. "INSS Insight No. 949"
     language: str | None = None
+
+    @classmethod
+    def of(cls, blocks: Iterable[Block], metadata: PageMetadata) -> Extraction:
+        """The extraction of ``blocks`` with ``metadata``'s fields."""
+        return cls(tuple(blocks), **{f.name: getattr(metadata, f.name) for f in fields(metadata)})
 
     @property
     def body(self) -> str:

@@ -67,16 +67,7 @@ def extract_html(html: str, *, url: str | None = None) -> Extraction:
     meta = page_metadata(tree, document, url=url, body_start=body_start)
     if blocks and meta.title and _fold(blocks[0].text) == _fold(meta.title):
         blocks = blocks[1:]
-    return Extraction(
-        blocks=tuple(_trim_edges(blocks)),
-        title=meta.title,
-        authors=meta.authors,
-        date=meta.date,
-        topics=meta.topics,
-        source=meta.source,
-        url=meta.url,
-        language=meta.language,
-    )
+    return Extraction.of(_trim_edges(blocks), meta)
 
 
 def _paragraph_chars(tree: Any) -> int:

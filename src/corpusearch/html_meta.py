@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
 from lxml.etree import tostring as lxml_tostring  # type: ignore[import-untyped]
 from trafilatura.metadata import extract_metadata
 
+from corpusearch.extraction import PageMetadata
 from corpusearch.metadata import (
     find_date,
     is_person_name,
@@ -60,29 +60,16 @@ _BYLINE_TAIL = re.compile(
 _CREDENTIALS = re.compile(r",\s*(?:[A-Z]{2,5}|Ph\.?D\.?)(?=\s*(?:,|$))")
 
 
-@dataclass(frozen=True)
-class PageMeta:
-    """The metadata fields of :class:`~corpusearch.extraction.Extraction` for one page."""
-
-    title: str | None = None
-    authors: tuple[str, ...] = ()
-    date: str | None = None
-    topics: tuple[str, ...] = ()
-    source: str | None = None
-    url: str | None = None
-    language: str | None = None
-
-
 def page_metadata(
     tree: Any, document: Any, *, url: str | None = None, body_start: str | None = None
-) -> PageMeta:
+) -> PageMetadata:
     """Metadata of the parsed page ``tree``; ``document`` is trafilatura's result or None;
     ``body_start`` is the text of the body's first block, which tells the headline apart."""
     if document is None:
         document = extract_metadata(tree, url)
     source = _source(tree, document)
     headline, header = _headline(tree, _fold(body_start or "")[:40], source)
-    return PageMeta(
+    return PageMetadata(
         title=_title(tree, headline, document),
         authors=_authors(tree, header, document, source),
         date=_date(header, document),

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date as _date
 
 _MONTHS = {
@@ -104,18 +103,6 @@ _WEEKDAY_TAIL = re.compile(
     re.IGNORECASE,
 )
 TITLE_SEPARATORS = (" | ", " – ", " — ", " - ", " :: ", " · ", " » ")
-
-
-@dataclass(frozen=True)
-class TextMetadata:
-    """Metadata read from the lines of a page's header and footer."""
-
-    title: str | None = None
-    authors: tuple[str, ...] = ()
-    date: str | None = None
-    topics: tuple[str, ...] = ()
-    source: str | None = None
-    series: str | None = None
 
 
 def find_date(text: str) -> tuple[str, int, int] | None:
