@@ -39,14 +39,7 @@ class PageLines:
 
     @classmethod
     def of(cls, text: str) -> PageLines:
-        keys: set[int] = set()
-        prose: set[int] = set()
-        for line in parse_lines(text):
-            if line.words >= _MIN_WORDS:
-                keys.add(line_key(line.text))
-                if is_prose(line):
-                    prose.add(line_key(line.text))
-        return cls(frozenset(keys), frozenset(prose))
+        return _read_lines(text)[0]
 
 
 class LineTable:
@@ -118,10 +111,7 @@ class LineTable:
 
     def shared(self, source: str, text: str) -> frozenset[str]:
         """The lines of dump ``text`` that stand on another page that is not a copy of it."""
-        texts = {
-            line_key(line.text): line.text for line in parse_lines(text) if line.words >= _MIN_WORDS
-        }
-        page = PageLines.of(text)
+        page, texts = _read_lines(text)
         copies = {source} | self._copies(source, page)
         shared: set[str] = set()
         for chunk in _chunks(sorted(texts)):
@@ -182,6 +172,19 @@ def shared_lines(pages: Sequence[tuple[str, str]]) -> Iterator[tuple[str, frozen
             table.replace(name, PageLines.of(text))
         for name, text in pages:
             yield name, table.shared(name, text)
+
+
+def _read_lines(text: str) -> tuple[PageLines, dict[int, str]]:
+    """A dump's :class:`PageLines` and the text of each of its keys, from one parse."""
+    texts: dict[int, str] = {}
+    prose: set[int] = set()
+    for line in parse_lines(text):
+        if line.words >= _MIN_WORDS:
+            key = line_key(line.text)
+            texts[key] = line.text
+            if is_prose(line):
+                prose.add(key)
+    return PageLines(frozenset(texts), frozenset(prose)), texts
 
 
 def _chunks(values: Sequence[T]) -> Iterator[Sequence[T]]:

@@ -234,14 +234,16 @@ def update_index(
                 for name, meta in known.items()
                 if name not in listed and kind_of(path := Path(name)) == "text" and path.exists()
             ]
-            todo += [entry for entry in stale if entry[0] not in {path for path, _ in todo}]
-            recleaned = _update_lines(table, todo, gone) - {path for path, _ in todo}
+            pending = {path for path, _ in todo}
+            todo += [entry for entry in stale if entry[0] not in pending]
+            pending.update(path for path, _ in stale)
+            recleaned = _update_lines(table, todo, gone) - pending
             todo += [
                 (path, known[str(path)]["digest"])
                 for path in sorted(recleaned)
                 if str(path) in known
             ]
-            unchanged = len(matched - {path for path, _ in todo})
+            unchanged = len(matched - pending - recleaned)
             if todo or gone:
                 root = directory.resolve().parent
                 with _writer(ix) as writer:
