@@ -7,7 +7,14 @@ from pathlib import Path
 import pytest
 
 from corpusearch.dumps import extract_dump
-from corpusearch.dumps_lines import is_glued_teaser, parse_lines
+from corpusearch.dumps_lines import (
+    _IMAGE_CAPTION,
+    DISCLAIMER,
+    is_caption_text,
+    is_disclaimer,
+    is_glued_teaser,
+    parse_lines,
+)
 from corpusearch.dumps_model import model_lines, smooth
 from corpusearch.extraction import Extraction
 
@@ -338,3 +345,26 @@ def test_lines_known_as_boilerplate_are_never_body() -> None:
     footer = "Daily Gazette is published by a local cooperative of reporters and friends."
     cleaned = extract_dump(_page("Story", P3, footer), boilerplate=frozenset({footer}))
     assert [block.text for block in cleaned.blocks] == [P3]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ALL RİGHTS RESERVED",
+        "The views expreſſed here are the author's",
+        "This does NOT necessarily reflect our policy",
+        "© 2020 Daily Gazette",
+        "Copyright 2020",
+        "A right to reserve judgement",
+    ],
+)
+def test_disclaimer_pre_check_keeps_the_case_blind_pattern(text: str) -> None:
+    assert is_disclaimer(text) == (DISCLAIMER.search(text) is not None)
+
+
+@pytest.mark.parametrize(
+    "text", ["İMAGE CAPTİON Volunteers at work", "ımage copyright AFP", "Imagery of the river"]
+)
+def test_caption_pre_check_keeps_the_case_blind_pattern(text: str) -> None:
+    expected = _IMAGE_CAPTION.search(text) is not None
+    assert is_caption_text(text, text.lower()) == expected

@@ -12,13 +12,13 @@ import re
 from collections.abc import Sequence
 
 from corpusearch.dumps_lines import (
-    DISCLAIMER,
     JUNK,
     STOPWORDS,
     Line,
     content_words,
     is_caption,
     is_comment_marker,
+    is_disclaimer,
     is_heading,
     is_prose,
     is_table_row,
@@ -146,7 +146,7 @@ def _blocks(
         if (
             text in boilerplate
             or JUNK.match(text)
-            or DISCLAIMER.search(text)
+            or is_disclaimer(text)
             or is_byline(line)
             or is_teaser_marker(line)
             or is_comment_marker(line)

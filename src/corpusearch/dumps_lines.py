@@ -107,6 +107,7 @@ def parse_lines(text: str) -> list[Line]:
     lines: list[Line] = []
     group = 0
     previous_blank = True
+    make = tuple.__new__  # Line(...) goes through a Python-level __new__: twice as slow
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ")
     for raw in text.split("\n"):
         words = raw.split()
@@ -124,25 +125,26 @@ def parse_lines(text: str) -> list[Line]:
             words[0] = words[0].lstrip(_BULLET_CHARS)
         clean = " ".join(words)
         count = len(words) if clean.isascii() else _word_count(clean, len(words))
-        lines.append(Line(clean, bullet, group, previous_blank, count))
+        lines.append(make(Line, (clean, bullet, group, previous_blank, count)))
         previous_blank = False
     return lines
 
 
 _WIDE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]")
-_WIDE_FIRST = "\u3040"  # no character below it is wide
 
 
 def _word_count(text: str, tokens: int) -> int:
     """Words of ``text`` (``tokens`` space-separated), two CJK characters counting as one word."""
-    if max(text) < _WIDE_FIRST:
+    if _WIDE.search(text) is None:  # most lines: faster than counting
         return tokens
     return tokens + len(_WIDE.findall(text)) // 2
 
 
 def marker(text: str) -> str:
     """A short line reduced to its words, for matching section markers ("[ 16 comments ]")."""
-    return " ".join(_NOT_MARKER.sub(" ", text).split())
+    # most short lines are words and spaces alone: nothing for the regex to strip
+    bare = text if text.replace(" ", "").isalnum() else _NOT_MARKER.sub(" ", text)
+    return " ".join(bare.split())
 
 
 _NOT_MARKER = re.compile(r"[^\w:'’ ]+")
@@ -166,7 +168,18 @@ def markers(text: str, words: int) -> tuple[bool, bool]:
     teaser = TOPICS_LINE.match(text) is not None or (
         words <= 6 and _TEASER_LOWER.match(short) is not None
     )
-    comment = _COMMENT_SECTION_LOWER.match(short) is not None or (
+    # every _COMMENT_SECTION term holds one of these words: most lines skip the regex
+    hinted = (
+        "comment" in short
+        or "coment" in short
+        or "kommentar" in short
+        or "respons" in short
+        or "repl" in short
+        or "reaction" in short
+        or "discussion" in short
+        or "conversation" in short
+    )
+    comment = (hinted and _COMMENT_SECTION_LOWER.match(short) is not None) or (
         ":" in short and _COMMENT_HEADER_LOWER.match(short) is not None
     )
     return teaser, comment
@@ -180,10 +193,20 @@ _COMMENT_HEADER_LOWER = re.compile(rf"^(?:{_COMMENT_HEADER})$")
 
 def is_caption(line: Line, previous: Line | None) -> bool:
     """Photo credits and captions; with ``previous``, also a long line glued under short labels."""
-    text = line.text
+    return is_caption_text(line.text, line.text.lower()) or (
+        previous is not None
+        and not line.first_in_group
+        and previous.group == line.group
+        and previous.words <= 4
+    )
+
+
+def is_caption_text(text: str, lower: str) -> bool:
+    """:func:`is_caption` by the text alone (``lower``: the text lowercased)."""
     if (
         _CREDIT_ONLY.match(text)
-        or _IMAGE_CAPTION.search(text)
+        # the search ignores case and is slow: most lines lack "image" (m, a, g, e fold simply)
+        or ("mage" in lower and _IMAGE_CAPTION.search(text))
         or (("|" in text or ":" in text) and _CAPTION_START.match(text))
         # a credit at the end follows a "/" or "|", or stands in brackets
         or (
@@ -193,14 +216,7 @@ def is_caption(line: Line, previous: Line | None) -> bool:
     ):
         return True
     head, sep, _ = text.partition(" | ")
-    if sep and len(head.split()) <= 6 and "," in head:
-        return True  # "Name, Agency | what the picture shows"
-    return (
-        previous is not None
-        and not line.first_in_group
-        and previous.group == line.group
-        and previous.words <= 4
-    )
+    return bool(sep) and len(head.split()) <= 6 and "," in head  # "Name, Agency | the picture"
 
 
 def is_heading(line: Line) -> bool:
@@ -222,7 +238,7 @@ _NUMBER = re.compile(r"^[-+]?[\d.,:%/]+$")
 def is_table_row(text: str) -> bool:
     """A line of a flattened table: several cells, at least a third of them numbers."""
     cells = text.split()
-    numbers = sum(_NUMBER.match(cell) is not None for cell in cells)
+    numbers = len(list(filter(_NUMBER.match, cells)))
     return numbers >= 2 and 3 * numbers >= len(cells)
 
 
@@ -255,15 +271,19 @@ def is_bullet_prose(line: Line) -> bool:
 
 
 # A lower-case letter run into a capital ("NewsThe", "now?The"), matched from the character after
-# the letter: the regex engine skips ahead to capitals (and ?!), much rarer than lower case.
-_GLUE = re.compile(r"[A-Z](?<=[a-z][A-Z])(?=[a-z]|\s)|[?!](?<=[a-z][?!])[A-Z](?=[a-z]|\s)")
+# the letter: a pattern that opens with one character set lets the regex engine skip ahead to
+# capitals (and ?!), much rarer than lower case.
+_GLUE = re.compile(r"[A-Z?!](?:(?<=[a-z][A-Z])|(?<=[a-z][?!])[A-Z])(?=[a-z]|\s)")
 
 
 def is_glued_teaser(text: str) -> bool:
     """A teaser of another page: a title-case headline run into its summary ("Big NewsThe ...")."""
-    for match in _GLUE.finditer(text[:200]):
+    start = text[:200]
+    if _GLUE.search(start) is None:  # most lines: much faster than starting finditer()
+        return False
+    for match in _GLUE.finditer(start):
         head = text[: match.start()].split()
-        if len(head) >= 4 and sum(word[:1].isupper() for word in head) >= 0.7 * len(head):
+        if len(head) >= 4 and sum(map(str.isupper, map(_FIRST, head))) >= 0.7 * len(head):
             return True
     return False
 
@@ -293,6 +313,17 @@ def is_furniture_lower(lower: str, words: Sequence[str]) -> bool:
     if _FURNITURE_FIRST_WORDS.isdisjoint(words) and "advertis" not in lower:
         return False
     return _FURNITURE_LOWER.search(lower) is not None
+
+
+def is_disclaimer(text: str) -> bool:
+    """:data:`DISCLAIMER` in ``text``."""
+    lower = text.lower()
+    # every DISCLAIMER term holds one of these, in letters whose case folds simply (no i, k, s):
+    # most lines are rejected without the slow case-blind search
+    hinted = (
+        "expre" in lower or "nece" in lower or "rved" in lower or "©" in lower or "copyr" in lower
+    )
+    return hinted and DISCLAIMER.search(text) is not None
 
 
 def is_disclaimer_lower(lower: str) -> bool:
@@ -328,4 +359,4 @@ def content_words(text: str) -> frozenset[str]:
 
 def content_words_of(words: Sequence[str]) -> frozenset[str]:
     """:func:`content_words` of words already split and lowercased."""
-    return frozenset({word for word in words if len(word) > 3} - STOPWORDS)
+    return frozenset([word for word in words if len(word) > 3 and word not in STOPWORDS])

@@ -32,7 +32,37 @@ _MONTHS = {
     )
     for name in names
 }  # fmt: skip
-_MONTH = r"(?P<month>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?(?!\w)"
+_Trie = dict[str, "_Trie"]
+
+
+def _alternation(words: Iterable[str]) -> str:
+    """A regex matching any of ``words``, their shared prefixes factored out.
+
+    The regex engine tries the branches of "jan|january|janvier|..." one by one at every
+    position; factored, "jan(?:uary|vier|...)?", it tests each character once.
+    """
+    trie: _Trie = {}
+    for word in words:
+        node = trie
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}  # a word ends here
+    return _trie_pattern(trie)
+
+
+def _trie_pattern(node: _Trie) -> str:
+    branches = [re.escape(char) + _trie_pattern(child) for char, child in node.items() if char]
+    if not branches:
+        return ""
+    body = "|".join(branches)
+    if "" in node:
+        return f"(?:{body})?"  # greedy: the longer word first
+    return body if len(branches) == 1 else f"(?:{body})"
+
+
+_MONTH_NAMES = _alternation(_MONTHS)
+_MONTH = r"(?P<month>" + _MONTH_NAMES + r")\.?(?!\w)"
+_MONTH_WORD = re.compile(r"\b(?:" + _MONTH_NAMES + r")\b")  # a month name as a whole word
 _DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th|er|\.)?"
 _YEAR = r"(?P<year>(?:19|20)\d\d)(?:(?!\d)|(?=\d{1,2}:\d\d))"
 _YEAR_RUN = re.compile(r"(?:19|20)\d\d")
@@ -42,24 +72,33 @@ _NAMED_DATES = [
     # "6 July 2017", "6th of July, 2017", "22 de outubro de 2010", "13. November 2019"
     re.compile(r"\b" + _DAY + r"\s+(?:of\s+|de\s+)?" + _MONTH + r",?\s+(?:de\s+)?" + _YEAR),
 ]
-# Numeric dates, each with the separator it needs (a cheap test before the regex).
+# Numeric dates, each with the year and separator it needs (a quick test before the slow regex).
 _NUMERIC_DATES = [
-    (re.compile(r"\b(?P<year>(?:19|20)\d\d)-(?P<mnum>[01]?\d)-(?P<day>[0-3]?\d)(?!\d)"), "-"),
-    (re.compile(r"\b(?P<year>(?:19|20)\d\d)/(?P<mnum>[01]?\d)/(?P<day>[0-3]?\d)(?!\d)"), "/"),
+    (
+        re.compile(r"\b(?P<year>(?:19|20)\d\d)-(?P<mnum>[01]?\d)-(?P<day>[0-3]?\d)(?!\d)"),
+        re.compile(r"(?:19|20)\d\d-"),
+    ),
+    (
+        re.compile(r"\b(?P<year>(?:19|20)\d\d)/(?P<mnum>[01]?\d)/(?P<day>[0-3]?\d)(?!\d)"),
+        re.compile(r"(?:19|20)\d\d/"),
+    ),
     # US order, month first (the commonest numeric form on English pages)
-    (re.compile(r"\b(?P<mnum>[01]?\d)/(?P<day>[0-3]?\d)/(?P<year>(?:19|20)\d\d)(?!\d)"), "/"),
+    (
+        re.compile(r"\b(?P<mnum>[01]?\d)/(?P<day>[0-3]?\d)/(?P<year>(?:19|20)\d\d)(?!\d)"),
+        re.compile(r"/(?:19|20)\d\d"),
+    ),
     # dotted numeric dates are written day first ("13.11.2019")
     (
         re.compile(
             r"(?<![\d.])(?P<day>[0-3]?\d)\.(?P<mnum>[01]?\d)\.(?P<year>(?:19|20)\d\d)(?!\d)"
         ),
-        ".",
+        re.compile(r"\.(?:19|20)\d\d"),
     ),
 ]
 # The letters re.IGNORECASE equates with a month name's but str.lower() does not map to them
 # ("İ" is also the one character whose lowercase is two characters long).
 _FOLD = str.maketrans({"İ": "i", "ı": "i", "ſ": "s"})
-_WORD = re.compile(r"\w+")
+_UNFOLDED = re.compile("[İıſ]")
 
 _NAME_PARTICLES = {"de", "da", "del", "della", "der", "di", "du", "la", "le", "van", "von", "bin"}
 # Words that look like a name in title case but are page furniture or roles, never a person.
@@ -109,11 +148,12 @@ def find_date(text: str) -> tuple[str, int, int] | None:
     """The first calendar date in ``text`` as (ISO day, start, end), or None."""
     if _YEAR_RUN.search(text) is None:
         return None
-    lower = (text if text.isascii() else text.translate(_FOLD)).lower()
-    # a month name is a whole word: most lines have none, and skip the slow named patterns
-    named = not _MONTHS.keys().isdisjoint(_WORD.findall(lower))
+    plain = text.isascii() or _UNFOLDED.search(text) is None  # translate() is slow: skip it
+    lower = (text if plain else text.translate(_FOLD)).lower()
+    # most lines have no month name, and skip the slow named patterns
+    named = _MONTH_WORD.search(lower) is not None
     patterns = (_NAMED_DATES if named else []) + [
-        pattern for pattern, separator in _NUMERIC_DATES if separator in text
+        pattern for pattern, hint in _NUMERIC_DATES if hint.search(text) is not None
     ]
     best: tuple[str, int, int] | None = None
     for pattern in patterns:
