@@ -209,6 +209,8 @@ def test_share_and_advertisement_lines_are_dropped() -> None:
         "Also on example.com Mayor opens a new bridge over the river downtown",
         "Tell us what you think...",
         "Like this story? Share it with a friend!",
+        "See more: Mayor opens a new bridge over the river downtown",
+        '&lt;span data-mce-type="bookmark" style="display: inline-block;"&gt;&lt;/span&gt;',
     ],
 )
 def test_teasers_and_invitations_inside_the_body_are_dropped(furniture: str) -> None:
@@ -368,3 +370,54 @@ def test_disclaimer_pre_check_keeps_the_case_blind_pattern(text: str) -> None:
 def test_caption_pre_check_keeps_the_case_blind_pattern(text: str) -> None:
     expected = _IMAGE_CAPTION.search(text) is not None
     assert is_caption_text(text, text.lower()) == expected
+
+
+def test_a_list_that_closes_the_article_is_kept() -> None:
+    teams = ["England", "Spain", "France", "Italy"]
+    items = [f"  • {team} (Group {n}): {n + 3}th appearance" for n, team in enumerate(teams)]
+    teaser = _paragraph("A different story about a new bridge opening downtown next spring")
+    text = _page("Headline", P1, P2, P3, "Qualified teams", "\n".join(items), "Related", teaser)
+    blocks = extract_dump(text).blocks
+    assert [block.text for block in blocks][3:] == ["Qualified teams"] + [
+        item.removeprefix("  • ") for item in items
+    ]
+    assert blocks[3].heading
+
+
+@pytest.mark.parametrize(
+    "items",
+    [
+        [
+            "Mayor opens a new bridge over the river downtown",
+            "Local bakery wins a national award for its sourdough",
+            "Storm warning issued for the coast this weekend",
+        ],
+        ["Share on Facebook", "Share on Twitter", "Share on Reddit"],
+        ["Results for England", "Results for Spain"],
+    ],
+)
+def test_teasers_share_buttons_and_short_lists_do_not_close_the_article(items: list[str]) -> None:
+    from corpusearch.dumps import _closing_list
+
+    lines = parse_lines(_page(P1, "\n".join(f"  • {item}" for item in items)))
+    assert _closing_list(lines, 0, frozenset()) == []
+
+
+def test_a_blog_comment_header_ends_the_article() -> None:
+    comment = _paragraph("I completely disagree with this decision and the council should know it")
+    header = "12 thoughts on “The council extends the river clean-up programme for another year”"
+    text = _page("Headline", P1, P2, header, "Jane Reader", "August 8, 2018 at 3:17 pm", comment)
+    assert [block.text for block in extract_dump(text).blocks] == [P1, P2]
+
+
+def test_a_paragraph_printed_twice_is_body_once() -> None:
+    text = _page("Headline", P1, P2, P3, "Close", P1)
+    assert [block.text for block in extract_dump(text).blocks] == [P1, P2, P3]
+
+
+def test_a_run_of_prose_is_cut_by_a_teaser_excerpt() -> None:
+    from corpusearch.dumps import _prose_runs
+
+    excerpt = "Two people in the city were diagnosed with a rare illness this week,..."
+    lines = parse_lines(_page(P1, P2, excerpt, P3, MENU, P1))
+    assert [list(run) for run in _prose_runs(lines, frozenset())] == [[0, 1], [3], [9]]

@@ -9,15 +9,18 @@ from __future__ import annotations
 
 import gc
 import re
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Iterator, Sequence
 
 from corpusearch.dumps_lines import (
+    FURNITURE,
     JUNK,
     STOPWORDS,
     Line,
     content_words,
     is_caption,
     is_comment_marker,
+    is_comments_header,
     is_disclaimer,
     is_heading,
     is_prose,
@@ -42,6 +45,10 @@ def _model_body(
     probabilities = model.probabilities(lines, boilerplate, (start, end))
     # Labels come in runs: decode them jointly rather than thresholding each line.
     chosen = set(smooth(probabilities))
+    # Paragraphs come in runs too: a run of prose the model mostly keeps is kept whole.
+    for run in _prose_runs(lines, boilerplate):
+        if 2 * len(chosen.intersection(run)) >= len(run):
+            chosen.update(run)
     # Where the model agrees with the densest span of prose, keep that span's prose whole.
     prose = [index for index in range(start, end) if is_prose(lines[index])]
     if prose and 2 * len(chosen.intersection(prose)) >= len(prose):
@@ -61,7 +68,7 @@ def _model_body(
     # what the model keeps after a teaser box speaks of what the article spoke of before it.
     stop = len(lines)
     for index in range(first + 1, len(lines)):
-        if is_comment_marker(lines[index]):
+        if is_comment_marker(lines[index]) or is_comments_header(lines[index]):
             stop = index
             break
         if is_teaser_marker(lines[index]) and not any(i > index for i in prose):
@@ -71,7 +78,7 @@ def _model_body(
             break
     kept = [index for index in ordered if index < stop]
     # A short line far from any other chosen line is stray furniture.
-    return [
+    kept = [
         index
         for position, index in enumerate(kept)
         if is_prose(lines[index])
@@ -85,6 +92,53 @@ def _model_body(
         )
         <= 5
     ]
+    return kept + _closing_list(lines, kept[-1], boilerplate) if kept else kept
+
+
+def _prose_runs(lines: Sequence[Line], boilerplate: frozenset[str]) -> Iterator[range]:
+    """Runs of consecutive prose lines; a teaser's cut excerpt ("...") or a shared line ends one."""
+    start = None
+    for index, line in enumerate(lines):
+        inside = (
+            is_prose(line) and line.text not in boilerplate and not line.text.endswith(("...", "…"))
+        )
+        if inside and start is None:
+            start = index
+        elif not inside and start is not None:
+            yield range(start, index)
+            start = None
+    if start is not None:
+        yield range(start, len(lines))
+
+
+def _closing_list(lines: Sequence[Line], last: int, boilerplate: frozenset[str]) -> list[int]:
+    """A list right after the article's ``last`` line, or under a heading there, that belongs to it.
+
+    Results, steps or line-ups share a word across their items (at least three of them); lists
+    of teasers, share buttons and menus do not, or are furniture.
+    """
+    first = last + 1
+    heading = first < len(lines) and not lines[first].bullet and is_heading(lines[first])
+    if heading and (is_teaser_marker(lines[first]) or lines[first].text in boilerplate):
+        return []
+    start = first + 1 if heading else first
+    end = start
+    while end < len(lines) and lines[end].bullet:
+        end += 1
+    items = lines[start:end]
+    if len(items) < 3 or any(
+        item.text in boilerplate
+        or JUNK.match(item.text)
+        or FURNITURE.search(item.text)
+        or is_teaser_marker(item)
+        or is_comment_marker(item)
+        for item in items
+    ):
+        return []
+    counts = Counter(word for item in items for word in content_words(item.text))
+    if not counts or max(counts.values()) < len(items):
+        return []
+    return list(range(first, end))
 
 
 def _continues(lines: Sequence[Line], chosen: Sequence[int], marker: int) -> bool:
@@ -139,6 +193,7 @@ def _blocks(
 ) -> list[tuple[int, Block]]:
     """Chosen lines as blocks, minus furniture the rules recognise; short lines become headings."""
     kept: list[tuple[int, Block]] = []
+    seen: set[str] = set()  # a paragraph printed twice (a share box repeats the lead) is body once
     for index in chosen:
         line = lines[index]
         previous = lines[index - 1] if index > 0 else None
@@ -153,8 +208,10 @@ def _blocks(
             or is_caption(line, None)
             or (not any(is_prose(lines[i]) for i, _ in kept) and is_caption(line, previous))
             or _image_text(lines, index)
+            or (text in seen and line.words >= 5 and not text.startswith(">"))
         ):
             continue
+        seen.add(text)
         kept.append((index, Block(text, heading=is_heading(line))))
     # A heading or two with no paragraph after them belong to what follows the article; a longer
     # run of short lines is a list that ends it (tour dates, results).

@@ -31,6 +31,8 @@ TEASER = re.compile(
     r"|leggi\s+anche|articoli\s+correlati|potrebbe\s+interessarti\b.*|関連記事)$",
     re.IGNORECASE,
 )
+# "12 thoughts on “Title”", "One response to “Title”": the header of a blog's comments
+_COMMENTS_ON = r"(?:\d+|one|no)\s+(?:thoughts?|responses?|comments?|replies)\s+(?:on|to)\s+\S.*"
 _COMMENT_SECTION = (
     r"\d+\s+(?:comments?|responses|replies|reactions)|(?:\w+\s+){0,2}comments?(?:\s+\d+)?"
     r"|leave\s+a\s+(?:reply|comment)|post\s+a\s+comment|add\s+a\s+comment|join\s+the\s+(?:discussion"
@@ -46,12 +48,14 @@ TOPICS_LINE = re.compile(
 )
 JUNK = re.compile(
     r"^(?:advertisement|advertising|sponsored(?:\s+content)?|ad|share|tweet|e-?mail|print"
-    r"|subscribe\b.*|sign\s+(?:up|in)\b.*|log\s*in|click\s+here\b.*|read\s+more\b.*"
+    r"|subscribe\b.*|sign\s+(?:up|in)\b.*|log\s*in|click\s+here\b.*|(?:read|see)\s+more\b.*"
     r"|continue\s+reading\b.*|story\s+continues\s+below.*|skip\s+to\b.*|go\s+to\s+\w+.*"
     r"|share\s+(?:on|via)\b.*|follow\s+us\b.*|bool\(\w+\)|null|undefined|\W*"
     # teasers of the site's other pages and invitations to share or comment
     r"|sponsored\s+links?|also\s+on\s+\S+\.[a-z]{2,4}\b.*|tell\s+us\s+what\s+you\s+think\W*"
-    r"|(?:like|enjoyed?)\s+this\s+(?:story|article)\?.*|スポンサードリンク|広告|广告)$",
+    r"|(?:like|enjoyed?)\s+this\s+(?:story|article)\?.*|スポンサードリンク|広告|广告"
+    # HTML markup printed as text
+    r"|(?:&lt;|<)/?[a-z][a-z0-9]*(?:\s+[\w:-]+=.*|\s*/?(?:&gt;|>).*))$",
     re.IGNORECASE,
 )
 # is_furniture_lower() pre-checks the first word of each term: keep _FURNITURE_FIRST_WORDS in step.
@@ -189,6 +193,12 @@ def markers(text: str, words: int) -> tuple[bool, bool]:
 _TEASER_LOWER = re.compile(TEASER.pattern)
 _COMMENT_SECTION_LOWER = re.compile(rf"^(?:{_COMMENT_SECTION})$")
 _COMMENT_HEADER_LOWER = re.compile(rf"^(?:{_COMMENT_HEADER})$")
+_COMMENTS_ON_LOWER = re.compile(_COMMENTS_ON)
+
+
+def is_comments_header(line: Line) -> bool:
+    """The header of a blog's comments: "12 thoughts on “Title”", "One response to “Title”"."""
+    return _COMMENTS_ON_LOWER.match(line.text.lower()) is not None
 
 
 def is_caption(line: Line, previous: Line | None) -> bool:
