@@ -198,6 +198,8 @@ _COMMENTS_ON_LOWER = re.compile(_COMMENTS_ON)
 
 def is_comments_header(line: Line) -> bool:
     """The header of a blog's comments: "12 thoughts on “Title”", "One response to “Title”"."""
+    # Only a stop for the body, not one of the line model's comment markers: as a feature it moved
+    # the learned weight of lines after comments and cost 0.004 F1 (cross-validated).
     return _COMMENTS_ON_LOWER.match(line.text.lower()) is not None
 
 
