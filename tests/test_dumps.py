@@ -13,6 +13,7 @@ from corpusearch.dumps_lines import (
     is_caption_text,
     is_disclaimer,
     is_glued_teaser,
+    is_prose,
     parse_lines,
 )
 from corpusearch.dumps_model import model_lines, smooth
@@ -420,4 +421,5 @@ def test_a_run_of_prose_is_cut_by_a_teaser_excerpt() -> None:
 
     excerpt = "Two people in the city were diagnosed with a rare illness this week,..."
     lines = parse_lines(_page(P1, P2, excerpt, P3, MENU, P1))
-    assert [list(run) for run in _prose_runs(lines, frozenset())] == [[0, 1], [3], [9]]
+    prose = [is_prose(line) for line in lines]
+    assert [list(run) for run in _prose_runs(lines, prose, frozenset())] == [[0, 1], [3], [9]]

@@ -45,23 +45,24 @@ def _model_body(
     probabilities = model.probabilities(lines, boilerplate, (start, end))
     # Labels come in runs: decode them jointly rather than thresholding each line.
     chosen = set(smooth(probabilities))
+    prose = [is_prose(line) for line in lines]
     # Paragraphs come in runs too: a run of prose the model mostly keeps is kept whole.
-    for run in _prose_runs(lines, boilerplate):
+    for run in _prose_runs(lines, prose, boilerplate):
         if 2 * len(chosen.intersection(run)) >= len(run):
             chosen.update(run)
     # Where the model agrees with the densest span of prose, keep that span's prose whole.
-    prose = [index for index in range(start, end) if is_prose(lines[index])]
-    if prose and 2 * len(chosen.intersection(prose)) >= len(prose):
-        chosen.update(prose)
+    span_prose = [index for index in range(start, end) if prose[index]]
+    if span_prose and 2 * len(chosen.intersection(span_prose)) >= len(span_prose):
+        chosen.update(span_prose)
         chosen.update(
             i
             for i in range(start, end)
             if (is_heading(lines[i]) or is_table_row(lines[i].text)) and probabilities[i] >= 0.2
         )
-    if not is_prose(lines[0]):
+    if not prose[0]:
         chosen.discard(0)  # a dump opens with the page's <title>, never part of the body
     ordered = sorted(chosen)
-    first = next((index for index in ordered if is_prose(lines[index])), None)
+    first = next((index for index in ordered if prose[index]), None)
     if first is None:
         return ordered
     # Comments, teasers and tags follow the article: nothing after their marker is body, unless
@@ -71,7 +72,7 @@ def _model_body(
         if is_comment_marker(lines[index]) or is_comments_header(lines[index]):
             stop = index
             break
-        if is_teaser_marker(lines[index]) and not any(i > index for i in prose):
+        if is_teaser_marker(lines[index]) and not any(i > index for i in span_prose):
             if _continues(lines, ordered, index):
                 continue
             stop = index
@@ -81,7 +82,7 @@ def _model_body(
     kept = [
         index
         for position, index in enumerate(kept)
-        if is_prose(lines[index])
+        if prose[index]
         or min(
             (
                 abs(index - other)
@@ -95,12 +96,15 @@ def _model_body(
     return kept + _closing_list(lines, kept[-1], boilerplate) if kept else kept
 
 
-def _prose_runs(lines: Sequence[Line], boilerplate: frozenset[str]) -> Iterator[range]:
-    """Runs of consecutive prose lines; a teaser's cut excerpt ("...") or a shared line ends one."""
+def _prose_runs(
+    lines: Sequence[Line], prose: Sequence[bool], boilerplate: frozenset[str]
+) -> Iterator[range]:
+    """Runs of consecutive prose lines (``prose``: each line's :func:`is_prose`); a teaser's cut
+    excerpt ("...") or a shared line ends one."""
     start = None
     for index, line in enumerate(lines):
         inside = (
-            is_prose(line) and line.text not in boilerplate and not line.text.endswith(("...", "…"))
+            prose[index] and line.text not in boilerplate and not line.text.endswith(("...", "…"))
         )
         if inside and start is None:
             start = index
