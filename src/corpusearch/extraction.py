@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 
 
 @dataclass(frozen=True)
@@ -29,23 +29,17 @@ class PageMetadata:
 
 
 @dataclass(frozen=True)
-class Extraction:
-    """What an extractor found on one page; ``None`` or empty means the page does not say."""
+class Extraction(PageMetadata):
+    """What an extractor found on one page: its metadata and body blocks; ``None`` or empty means
+    the page does not say."""
 
-    blocks: tuple[Block, ...]
-    title: str | None = None
-    authors: tuple[str, ...] = ()
-    date: str | None = None  # ISO YYYY-MM-DD
-    topics: tuple[str, ...] = ()
-    source: str | None = None  # publisher
-    url: str | None = None
-    series: str | None = None  # e.g. "INSS Insight No. 949"
-    language: str | None = None
+    blocks: tuple[Block, ...] = field(kw_only=True)
 
     @classmethod
     def of(cls, blocks: Iterable[Block], metadata: PageMetadata) -> Extraction:
         """The extraction of ``blocks`` with ``metadata``'s fields."""
-        return cls(tuple(blocks), **{f.name: getattr(metadata, f.name) for f in fields(metadata)})
+        fields_of = {f.name: getattr(metadata, f.name) for f in fields(metadata)}
+        return cls(blocks=tuple(blocks), **fields_of)
 
     @property
     def body(self) -> str:
