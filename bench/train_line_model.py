@@ -96,7 +96,7 @@ def train(pages: Sequence[Page], folds: int = 5) -> StackedModel:
     for fold in range(folds):
         inner = fit([(r, y) for i, (_, r, y) in enumerate(pages) if i % folds != fold])
         for lines, rows, labels in pages[fold::folds]:
-            context = context_features(lines, inner.probabilities(rows))
+            context = context_features(lines, inner.probabilities(list(zip(*rows, strict=True))))
             stacked.append(([a + b for a, b in zip(rows, context, strict=True)], labels))
     return StackedModel(first, fit(stacked))
 

@@ -423,3 +423,35 @@ def test_a_run_of_prose_is_cut_by_a_teaser_excerpt() -> None:
     lines = parse_lines(_page(P1, P2, excerpt, P3, MENU, P1))
     prose = [is_prose(line) for line in lines]
     assert [list(run) for run in _prose_runs(lines, prose, frozenset())] == [[0, 1], [3], [9]]
+
+
+WHITESPACE_LINES = [
+    "Plain words, single spaces.",
+    "  Leading and trailing spaces  ",
+    "Two  spaces\tand a tab",
+    "Em\u2003space and ideographic\u3000space",
+    "No-break\u00a0space and a narrow\u202fone",
+    "  • A bullet  item",
+    "•",
+    "- dash item",
+    "Curly “quotes” and accents: café",
+    "東京で大きな地震がありました 今日",
+    "\u000bvertical\u000ctab and\u001cfile separator",
+]
+
+
+@pytest.mark.parametrize("raw", WHITESPACE_LINES)
+def test_parse_lines_folds_any_whitespace_as_str_split_does(raw: str) -> None:
+    lines = parse_lines(f"Title\n\n{raw}\n")
+    words = raw.replace("\u00a0", " ").split()
+    bullet = words[0][0] in "•*·▪◦‣-"
+    words = [kept for word in words if (kept := word.lstrip("•*·▪◦‣-") if bullet else word)]
+    if not words:
+        assert len(lines) == 1  # a bare bullet is no line
+        return
+    assert (lines[1].text, lines[1].bullet, lines[1].first_in_group) == (
+        " ".join(words),
+        bullet,
+        True,
+    )
+    assert lines[1].words == len(words) or not lines[1].text.isascii()

@@ -13,7 +13,7 @@ import operator
 import re
 from bisect import bisect_left
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -58,7 +58,8 @@ def densest_span(lines: Sequence[Line], boilerplate: frozenset[str]) -> tuple[in
         key = (line.text, line.bullet)
         found = memo.get(key)
         if found is None:
-            teaser, comment = markers(line.text, line.words)
+            # markers() is (False, False) on long lines: skip the call
+            teaser, comment = markers(line.text, line.words) if line.words <= 16 else _NO_MARKERS
             # a line the page repeats (a teaser listed twice) counts as furniture
             score = 0.0 if teaser or comment else _density_score(line, boilerplate, repeats)
             found = memo[key] = (teaser, comment, score)
@@ -76,6 +77,7 @@ def densest_span(lines: Sequence[Line], boilerplate: frozenset[str]) -> tuple[in
     return best_span
 
 
+_NO_MARKERS = (False, False)
 _SEEN = 20.0  # span score of about 30 words of prose: an article has begun
 _AFTER_COMMENTS = 0.25
 
@@ -96,7 +98,7 @@ def _density_score(line: Line, boilerplate: frozenset[str], repeats: Counter[str
 class _OwnFeatures(NamedTuple):
     """Features of each line's own text, one column per feature (with what the context needs)."""
 
-    columns: dict[str, list[float]]
+    columns: dict[str, Sequence[float]]  # yes-or-no features as bools
     prose: list[bool]
     teaser: list[bool]
     comment: list[bool]
@@ -119,12 +121,12 @@ def _own_features(lines: Sequence[Line]) -> _OwnFeatures:
     dates = [
         find_date(text) if count >= 4 else None for text, count in zip(texts, digits, strict=True)
     ]  # a date has a year of four digits
-    columns = {
+    columns: dict[str, Sequence[float]] = {
         "log_words": list(map(math.log1p, counts)),
-        "words10": [float(count >= 10) for count in counts],
-        "words25": [float(count >= 25) for count in counts],
-        "bullet": [float(line.bullet) for line in distinct],
-        "ends_sentence": [float(text[-1:] in '.!?"”’)') for text in texts],
+        "words10": [count >= 10 for count in counts],
+        "words25": [count >= 25 for count in counts],
+        "bullet": [line.bullet for line in distinct],
+        "ends_sentence": [text[-1:] in '.!?"”’)' for text in texts],
         "stopwords": [
             sum(map(STOPWORDS.__contains__, found)) / size
             for found, size in zip(words, sizes, strict=True)
@@ -134,41 +136,38 @@ def _own_features(lines: Sequence[Line]) -> _OwnFeatures:
         ],
         "digits": [count / len(text) for count, text in zip(digits, texts, strict=True)],
         "commas": [text.count(",") / size for text, size in zip(texts, sizes, strict=True)],
-        "bar": [float("|" in text) for text in texts],
-        "teaser_marker": [float(teaser) for teaser, _ in marks],
-        "comment_marker": [float(comment) for _, comment in marks],
-        "junk": [float(JUNK.match(text) is not None) for text in texts],
-        "furniture": list(map(float, map(is_furniture_lower, lowers, words))),
-        "caption": list(map(float, map(is_caption_text, texts, lowers))),
-        "disclaimer": list(map(float, map(is_disclaimer_lower, lowers))),
-        "byline_or_date": [
-            float(_is_byline_or_date(line, lower, found))
-            for line, lower, found in zip(distinct, lowers, dates, strict=True)
-        ],
-        "heading_shape": list(map(float, map(is_heading, distinct))),
-        "lowercase_start": [float(text[:1].islower()) for text in texts],
-        "link": list(map(float, map(has_link, texts))),
-        "ellipsis": [float(text.endswith(("...", "…"))) for text in texts],
-        "has_date": [float(found is not None) for found in dates],
+        "bar": ["|" in text for text in texts],
+        "junk": [JUNK.match(text) is not None for text in texts],
+        "furniture": list(map(is_furniture_lower, lowers, words)),
+        "caption": list(map(is_caption_text, texts, lowers)),
+        "disclaimer": list(map(is_disclaimer_lower, lowers)),
+        "byline_or_date": list(map(_is_byline_or_date, distinct, lowers, dates)),
+        "heading_shape": list(map(is_heading, distinct)),
+        "lowercase_start": [text[:1].islower() for text in texts],
+        "link": list(map(has_link, texts)),
+        "ellipsis": [text.endswith(("...", "…")) for text in texts],
+        "has_date": [found is not None for found in dates],
         # a glued teaser's headline has three capitalised words at least
         "glued_teaser": [
-            float(capital >= 3 and is_glued_teaser(text))
+            capital >= 3 and is_glued_teaser(text)
             for capital, text in zip(capitals, texts, strict=True)
         ],
-        "bullet_prose": list(map(float, map(is_bullet_prose, distinct))),
+        "bullet_prose": list(map(is_bullet_prose, distinct)),
     }
 
     # each line takes its distinct line's value (itemgetter: one call per column, not per line)
     pick = operator.itemgetter(*positions) if len(distinct) < len(lines) else None
 
-    def spread(values: list[Any]) -> list[Any]:
-        return values if pick is None else list(pick(values))
+    def spread(values: Sequence[Any]) -> list[Any]:
+        return list(values) if pick is None else list(pick(values))
 
+    teasers, comments = spread([teaser for teaser, _ in marks]), spread([c for _, c in marks])
     return _OwnFeatures(
-        {name: spread(column) for name, column in columns.items()},
+        {name: spread(column) for name, column in columns.items()}
+        | {"teaser_marker": teasers, "comment_marker": comments},
         spread(list(map(is_prose, distinct))),
-        spread([teaser for teaser, _ in marks]),
-        spread([comment for _, comment in marks]),
+        teasers,
+        comments,
         spread(list(map(content_words_of, words))),
     )
 
@@ -189,7 +188,7 @@ def line_features(
     ``span`` is the page's :func:`densest_span` when the caller has it already.
     """
     columns = _feature_columns(lines, _own_features(lines), boilerplate, span)
-    return list(map(list, zip(*columns, strict=True)))
+    return list(map(list, zip(*columns, strict=True)))  # flags as bools: 0 and 1 all the same
 
 
 def _feature_columns(
@@ -197,14 +196,16 @@ def _feature_columns(
     own: _OwnFeatures,
     boilerplate: frozenset[str],
     span: tuple[int, int] | None,
-) -> list[list[float]]:
-    """The features of :func:`line_features`, one column per feature in :data:`FEATURES` order."""
+) -> list[Sequence[float]]:
+    """The features of :func:`line_features`, one column per feature in :data:`FEATURES` order.
+
+    Yes-or-no features are columns of bools, which :meth:`LineModel.probabilities` sums sparsely.
+    """
     count = len(lines)
     if not count:
         return [[] for _ in FEATURES]
     start, end = span if span is not None else densest_span(lines, boilerplate)
     texts, bullet_flags, groups, first_in_group, _ = zip(*lines, strict=True)
-    bullets = list(map(float, bullet_flags))
     indices = range(count)
     in_span = [False] * start + [True] * (end - start) + [False] * (count - end)
     prose = own.prose
@@ -222,44 +223,43 @@ def _feature_columns(
     for index, (teaser, inside) in enumerate(zip(own.teaser, in_span, strict=True)):
         if teaser:
             last_teaser = index
-        near_teaser.append(float(index - last_teaser <= 15 and not inside))
-    columns = own.columns | {
-        "glued_caption": [
-            float(caption > 0 or glue)
-            for caption, glue in zip(own.columns["caption"], glued, strict=True)
-        ],
-        "repeated": [float(repeats[text] > 1) for text in texts],
-        "boilerplate": [float(text in boilerplate) for text in texts],
-        "position": [index / count for index in indices],
-        "in_span": list(map(float, in_span)),
-        "before_span": [math.log1p(start - index) if index < start else 0.0 for index in indices],
-        "after_span": [math.log1p(index - end + 1) if index >= end else 0.0 for index in indices],
-        "after_teaser": [float(index > teaser_after) for index in indices],
-        "after_comments": [float(index > comment_after) for index in indices],
-        "prev_prose": [0.0, *map(float, prose[:-1])],
-        "next_prose": [*map(float, prose[1:]), 0.0],
-        "prose_near3": _window_means(prose, 3),
-        "prose_near8": _window_means(prose, 8),
-        "first_in_group": list(map(float, first_in_group)),
-        "group_size": list(map(log_group_sizes.__getitem__, groups)),
-        "relative_length": [len(text) / longest for text in texts],
-        "span_heading": [
-            float(inside and heading > 0)
-            for inside, heading in zip(in_span, own.columns["heading_shape"], strict=True)
-        ],
-        "prose_outside_span": [
-            float(flag and not inside) for flag, inside in zip(prose, in_span, strict=True)
-        ],
-        "span_bullet": [
-            float(inside and bullet) for inside, bullet in zip(in_span, bullet_flags, strict=True)
-        ],
-        "prev_bullet": [0.0, *bullets[:-1]],
-        "next_bullet": [*bullets[1:], 0.0],
-        # the first line is the page's <title>: it overlaps the title by definition
-        "title_overlap": [0.0]
-        + [len(words & title) / len(title) if title else 0.0 for words in own.content[1:]],
-        "near_teaser_marker": near_teaser,
-    }
+        near_teaser.append(index - last_teaser <= 15 and not inside)
+    columns: dict[str, Sequence[float]] = (
+        own.columns
+        | {
+            "glued_caption": list(map(operator.or_, own.columns["caption"], glued)),
+            "repeated": [repeats[text] > 1 for text in texts],
+            "boilerplate": [text in boilerplate for text in texts],
+            "position": [index / count for index in indices],
+            "in_span": in_span,
+            "before_span": [
+                math.log1p(start - index) if index < start else 0.0 for index in indices
+            ],
+            "after_span": [
+                math.log1p(index - end + 1) if index >= end else 0.0 for index in indices
+            ],
+            "after_teaser": [False] * min(teaser_after + 1, count)
+            + [True] * (count - teaser_after - 1),
+            "after_comments": [False] * min(comment_after + 1, count)
+            + [True] * (count - comment_after - 1),
+            "prev_prose": [False, *prose[:-1]],
+            "next_prose": [*prose[1:], False],
+            "prose_near3": _window_means(prose, 3),
+            "prose_near8": _window_means(prose, 8),
+            "first_in_group": list(first_in_group),
+            "group_size": list(map(log_group_sizes.__getitem__, groups)),
+            "relative_length": [len(text) / longest for text in texts],
+            "span_heading": list(map(operator.and_, in_span, own.columns["heading_shape"])),
+            "prose_outside_span": list(map(operator.gt, prose, in_span)),  # prose and not in span
+            "span_bullet": list(map(operator.and_, in_span, bullet_flags)),
+            "prev_bullet": [False, *bullet_flags[:-1]],
+            "next_bullet": [*bullet_flags[1:], False],
+            # the first line is the page's <title>: it overlaps the title by definition
+            "title_overlap": [0.0]
+            + [len(words & title) / len(title) if title else 0.0 for words in own.content[1:]],
+            "near_teaser_marker": near_teaser,
+        }
+    )
     return [columns[name] for name in FEATURES]
 
 
@@ -368,24 +368,23 @@ def smooth(probabilities: Sequence[float], stay: float = 0.65) -> list[int]:
     Emissions are the model's probabilities; ``stay`` is the chance a line keeps the previous
     line's state (chosen by cross-validation: 0.6-0.75 all gain over a 0.5 threshold).
     """
-    keep, switch = math.log(stay), math.log(1 - stay)
+    # With one switching cost both ways, Viterbi needs only the best body path's log score minus
+    # the best furniture path's: a lead beyond the switching cost is worth just that cost.
+    barrier = math.log(stay) - math.log(1 - stay)
     clipped = [1e-6 if p < 1e-6 else 1 - 1e-6 if p > 1 - 1e-6 else p for p in probabilities]
-    emissions = zip(map(math.log, [1 - p for p in clipped]), map(math.log, clipped), strict=True)
-    furniture = body = 0.0  # best log score of a path ending in each state
-    back: list[tuple[int, int]] = []  # each state's best previous state, per line
-    for log_furniture, log_body in emissions:
-        stay_furniture, to_furniture = furniture + keep, body + switch
-        stay_body, to_body = body + keep, furniture + switch
-        furniture_stays, body_stays = stay_furniture >= to_furniture, stay_body >= to_body
-        back.append((0 if furniture_stays else 1, 1 if body_stays else 0))
-        furniture = (stay_furniture if furniture_stays else to_furniture) + log_furniture
-        body = (stay_body if body_stays else to_body) + log_body
-    state = 0 if furniture >= body else 1
+    leads: list[float] = []  # after each line
+    lead = 0.0
+    for logit in map(math.log, [p / (1 - p) for p in clipped]):
+        lead = (barrier if lead > barrier else -barrier if lead < -barrier else lead) + logit
+        leads.append(lead)
+    body = bool(leads) and leads[-1] > 0
     chosen = []
-    for index in range(len(probabilities) - 1, -1, -1):
-        if state:
+    for index in range(len(leads) - 1, -1, -1):
+        if body:
             chosen.append(index)
-        state = back[index][state]
+        previous = leads[index - 1] if index else 0.0
+        # the best path into a body line came from body unless body trailed by over the barrier
+        body = previous >= -barrier if body else previous > barrier
     return chosen[::-1]
 
 
@@ -421,13 +420,35 @@ class LineModel:
     weights: tuple[float, ...]
     bias: float
 
-    def probabilities(self, rows: Iterable[Sequence[float]]) -> list[float]:
+    def probabilities(self, columns: Sequence[Sequence[float]]) -> list[float]:
+        """The body probability of each line, from its feature ``columns`` (one per feature).
+
+        A column of bools (a yes-or-no feature) adds its weight where it is true: most flags are
+        off, so this beats multiplying every value.
+        """
+        if len(columns) != len(self.weights):
+            raise ValueError(f"{len(columns)} feature columns for {len(self.weights)} weights")
         # Fold the standardisation into the weights: z = bias' + sum(w' * x).
         weights = [w / s for w, s in zip(self.weights, self.scale, strict=True)]
         bias = self.bias - sum(w * m for w, m in zip(weights, self.mean, strict=True))
-        # bias' + sum(w' * x) row by row, the sums in C (rows from a zip() then reuse one tuple)
-        sums = map(sum, map(map, itertools.repeat(operator.mul), rows, itertools.repeat(weights)))
-        scores = [bias + total for total in sums]
+        count = len(columns[0]) if columns else 0
+        flags = [count > 0 and column[0].__class__ is bool for column in columns]
+        pairs = zip(weights, columns, flags, strict=True)
+        dense = [(w, column) for w, column, flag in pairs if not flag]
+        scores = [bias] * count
+        if dense:
+            dense_weights, dense_columns = zip(*dense, strict=True)
+            # row by row, the sums in C (rows from a zip() then reuse one tuple)
+            rows = zip(*dense_columns, strict=True)
+            products = map(
+                map, itertools.repeat(operator.mul), rows, itertools.repeat(dense_weights)
+            )
+            scores = [bias + total for total in map(sum, products)]
+        lines = range(count)
+        for weight, column, flag in zip(weights, columns, flags, strict=True):
+            if flag:
+                for index in itertools.compress(lines, column):
+                    scores[index] += weight
         # the logistic function, the score clipped to [-30, 30] (conditions: faster than min/max)
         return [
             1.0 / (1.0 + math.exp(30.0 if z < -30.0 else -30.0 if z > 30.0 else -z)) for z in scores
@@ -469,9 +490,9 @@ class StackedModel:
             span = (bisect_left(kept, span[0]), bisect_left(kept, span[1]))
         own = _own_features(sub)
         columns = _feature_columns(sub, own, boilerplate, span)
-        first = self.first.probabilities(zip(*columns, strict=True))
+        first = self.first.probabilities(columns)
         context = _context_columns(sub, first, own.content)
-        second = self.second.probabilities(zip(*columns, *context, strict=True))
+        second = self.second.probabilities([*columns, *context])
         out = [_MENU_PROBABILITY] * len(lines)
         for index, p in zip(kept, second, strict=True):
             out[index] = p
