@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -10,11 +11,14 @@ from corpusearch.dumps import extract_dump
 from corpusearch.dumps_lines import (
     _IMAGE_CAPTION,
     DISCLAIMER,
+    capitalised,
+    count_digits,
     is_caption_text,
     is_disclaimer,
     is_glued_teaser,
     is_prose,
     parse_lines,
+    words_of,
 )
 from corpusearch.dumps_model import model_lines, smooth
 from corpusearch.extraction import Extraction
@@ -455,3 +459,22 @@ def test_parse_lines_folds_any_whitespace_as_str_split_does(raw: str) -> None:
         True,
     )
     assert lines[1].words == len(words) or not lines[1].text.isascii()
+
+
+FAST_PATH_TEXTS = [
+    "Plain ASCII: The U.S. and E.U. met in 2017, at 10:30 (GMT+3).",
+    "snake_case and CamelCase words_2 A",
+    " Leading space, Tab\tAfter and\x0bVertical\x01Control",
+    "Curly “Quotes” in Café de Paris, ١٢٣ Arabic-Indic digits",
+    "İstanbul ve Ankara: ÇOK önemli",
+    "東京 2020 オリンピック",
+    "",
+]
+
+
+@pytest.mark.parametrize("text", FAST_PATH_TEXTS)
+def test_ascii_fast_paths_agree_with_their_definitions(text: str) -> None:
+    assert words_of(text) == re.findall(r"\w+", text)
+    assert words_of(text.lower()) == re.findall(r"\w+", text.lower())
+    assert capitalised(text) == sum(word[0].isupper() for word in text.split())
+    assert count_digits(text) == sum(char.isdecimal() for char in text)

@@ -302,10 +302,39 @@ def is_glued_teaser(text: str) -> bool:
 
 def capitalised(text: str) -> int:
     """How many space-separated words start with an upper-case letter."""
+    if text.isascii():  # capitals marked 1, spaces 32, counted by the pair: a third faster
+        marked = text.encode().translate(_MARK_CAPITALS)
+        return marked.count(b" \x01") + (marked[:1] == b"\x01")
     return sum(map(str.isupper, map(_FIRST, text.split())))
 
 
 _FIRST = operator.itemgetter(0)
+_MARK_CAPITALS = bytes(
+    1 if 65 <= byte <= 90 else 32 if chr(byte).isspace() else 0 if byte == 1 else byte
+    for byte in range(256)
+)
+
+
+def words_of(text: str) -> list[str]:
+    """The ``\\w+`` words of ``text``."""
+    if text.isascii():  # word characters kept as bytes, the rest made spaces: a quarter faster
+        return text.encode().translate(_ASCII_WORDS).decode().split()
+    return _WORD.findall(text)
+
+
+_ASCII_WORDS = bytes(
+    byte if byte < 128 and (chr(byte).isalnum() or byte == 95) else 32 for byte in range(256)
+)
+
+
+def count_digits(text: str) -> int:
+    """How many characters of ``text`` are (Unicode) decimal digits."""
+    if text.isascii():
+        return len(text) - len(text.encode().translate(None, b"0123456789"))
+    return len(_NOT_DIGITS.sub("", text))
+
+
+_NOT_DIGITS = re.compile(r"\D+")
 
 
 # FURNITURE and DISCLAIMER on lowercased text: much faster than re.IGNORECASE on every line.
@@ -366,7 +395,7 @@ _WORD = re.compile(r"\w+")
 @lru_cache(maxsize=8192)
 def content_words(text: str) -> frozenset[str]:
     """The words of more than three letters of ``text``, lowercased, that are not stop words."""
-    return content_words_of(_WORD.findall(text.lower()))
+    return content_words_of(words_of(text.lower()))
 
 
 def content_words_of(words: Sequence[str]) -> frozenset[str]:

@@ -10,7 +10,6 @@ import itertools
 import json
 import math
 import operator
-import re
 from bisect import bisect_left
 from collections import Counter
 from collections.abc import Sequence
@@ -26,6 +25,7 @@ from corpusearch.dumps_lines import (
     capitalised,
     content_words,
     content_words_of,
+    count_digits,
     has_link,
     is_bullet_prose,
     is_caption_text,
@@ -35,11 +35,10 @@ from corpusearch.dumps_lines import (
     is_heading,
     is_prose,
     markers,
+    words_of,
 )
 from corpusearch.metadata import find_date, parse_byline, split_title
 
-_WORD = re.compile(r"\w+")
-_NOT_DIGITS = re.compile(r"\D+")
 _THRESHOLD = 10  # words a line must exceed to count for the densest span
 
 
@@ -113,10 +112,10 @@ def _own_features(lines: Sequence[Line]) -> _OwnFeatures:
     texts = [line.text for line in distinct]
     counts = [line.words for line in distinct]
     lowers = list(map(str.lower, texts))
-    words = list(map(_WORD.findall, lowers))
+    words = list(map(words_of, lowers))
     sizes = [max(len(found), 1) for found in words]
     marks = [markers(line.text, line.words) for line in distinct]
-    digits = [len(_NOT_DIGITS.sub("", text)) for text in texts]
+    digits = list(map(count_digits, texts))
     capitals = list(map(capitalised, texts))
     dates = [
         find_date(text) if count >= 4 else None for text, count in zip(texts, digits, strict=True)
