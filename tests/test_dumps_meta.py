@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from corpusearch.dumps_lines import parse_lines
+import pytest
+
+from corpusearch.dumps_lines import TOPICS_FIRST, TOPICS_LINE, parse_lines
 from corpusearch.dumps_meta import dump_metadata
 from corpusearch.extraction import Block, PageMetadata
 
@@ -113,3 +115,18 @@ def test_relative_date_gives_no_day() -> None:
     meta = _meta("River clean-up extended for another year", "Jane Doe @janedoe / 2 days ago")
     assert meta.authors == ("Jane Doe",)
     assert meta.date is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Tags: Iraq, Mosul",
+        "TopicsIranIraq",
+        "KEYWORDS: oil",
+        "\u212aeywords: oil",
+        "filed under: x",
+    ],
+)
+def test_topics_pre_check_admits_every_topics_line(text: str) -> None:
+    assert TOPICS_LINE.match(text) is not None
+    assert text[:1].lower() in TOPICS_FIRST

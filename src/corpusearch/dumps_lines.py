@@ -46,6 +46,8 @@ TOPICS_LINE = re.compile(
     r"^(?i:topics?|tags?|keywords|categories|filed\s+under|タグ|标签)(?:\s*[:：]\s*|(?=[A-Z]))"
     r"(?P<rest>\S.*)$"
 )
+# The first letters of the TOPICS_LINE terms, lowercased (none folds specially): a quick "no".
+TOPICS_FIRST = frozenset("tkcfタ标")
 JUNK = re.compile(
     r"^(?:advertisement|advertising|sponsored(?:\s+content)?|ad|share|tweet|e-?mail|print"
     r"|subscribe\b.*|sign\s+(?:up|in)\b.*|log\s*in|click\s+here\b.*|(?:read|see)\s+more\b.*"
@@ -169,7 +171,7 @@ def markers(text: str, words: int) -> tuple[bool, bool]:
     if words > 16:
         return False, False
     short = marker(text).lower()
-    teaser = TOPICS_LINE.match(text) is not None or (
+    teaser = (short[:1] in TOPICS_FIRST and TOPICS_LINE.match(text) is not None) or (
         words <= 6 and _TEASER_LOWER.match(short) is not None
     )
     # every _COMMENT_SECTION term holds one of these words: most lines skip the regex

@@ -10,6 +10,7 @@ from corpusearch.dumps_lines import (
     JUNK,
     SENTENCE_END,
     STOPWORDS,
+    TOPICS_FIRST,
     TOPICS_LINE,
     Line,
     content_words,
@@ -320,10 +321,12 @@ _UPDATED = re.compile(r"\b(?:updated|modified|edited)\b\W*$", re.IGNORECASE)
 
 
 def _topics(lines: Sequence[Line], end: int) -> tuple[str, ...]:
-    labels = [line.text for line in lines if line.bullet]
     for line in lines[end:]:
+        if line.bullet or line.text[:1].lower() not in TOPICS_FIRST:
+            continue
         match = TOPICS_LINE.match(line.text)
-        if match is not None and not line.bullet:
+        if match is not None:
+            labels = [line.text for line in lines if line.bullet]
             return segment_topics(match.group("rest"), labels)
     return ()
 
