@@ -147,10 +147,11 @@ def _word_count(text: str, tokens: int) -> int:
 
 
 def marker(text: str) -> str:
-    """A short line reduced to its words, for matching section markers ("[ 16 comments ]")."""
-    # most short lines are words and spaces alone: nothing for the regex to strip
-    bare = text if text.replace(" ", "").isalnum() else _NOT_MARKER.sub(" ", text)
-    return " ".join(bare.split())
+    """A line's text (spaces folded, as in :class:`Line`) reduced to its words, for matching
+    section markers ("[ 16 comments ]")."""
+    if text.replace(" ", "").isalnum():
+        return text  # most short lines are words and single spaces: nothing to strip or fold
+    return " ".join(_NOT_MARKER.sub(" ", text).split())
 
 
 _NOT_MARKER = re.compile(r"[^\w:'’ ]+")
