@@ -14,6 +14,7 @@ from corpusearch.dumps_lines import (
     capitalised,
     count_digits,
     is_caption_text,
+    is_comments_header,
     is_disclaimer,
     is_glued_teaser,
     is_prose,
@@ -478,3 +479,17 @@ def test_ascii_fast_paths_agree_with_their_definitions(text: str) -> None:
     assert words_of(text.lower()) == re.findall(r"\w+", text.lower())
     assert capitalised(text) == sum(word[0].isupper() for word in text.split())
     assert count_digits(text) == sum(char.isdecimal() for char in text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "12 thoughts on “Title”",
+        "One response to “Title”",
+        "no comments on Title",
+        "١٢ replies to X",
+    ],
+)
+def test_blog_comment_headers_pass_the_quick_check(text: str) -> None:
+    [line] = parse_lines(text)
+    assert is_comments_header(line)

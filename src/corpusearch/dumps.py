@@ -26,6 +26,7 @@ from corpusearch.dumps_lines import (
     is_prose,
     is_table_row,
     is_teaser_marker,
+    markers,
     parse_lines,
 )
 from corpusearch.dumps_meta import dump_metadata, is_byline
@@ -69,10 +70,11 @@ def _model_body(
     # what the model keeps after a teaser box speaks of what the article spoke of before it.
     stop = len(lines)
     for index in range(first + 1, len(lines)):
-        if is_comment_marker(lines[index]) or is_comments_header(lines[index]):
+        teaser, comment = markers(lines[index].text, lines[index].words)
+        if comment or is_comments_header(lines[index]):
             stop = index
             break
-        if is_teaser_marker(lines[index]) and not any(i > index for i in span_prose):
+        if teaser and not any(i > index for i in span_prose):
             if _continues(lines, ordered, index):
                 continue
             stop = index
