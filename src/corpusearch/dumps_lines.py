@@ -167,9 +167,12 @@ def is_comment_marker(line: Line) -> bool:
     return markers(line.text, line.words)[1]
 
 
+MARKER_WORDS = 16  # no section marker is longer
+
+
 @lru_cache(maxsize=8192)
 def markers(text: str, words: int) -> tuple[bool, bool]:
-    if words > 16:
+    if words > MARKER_WORDS:
         return False, False
     short = marker(text).lower()
     teaser = (short[:1] in TOPICS_FIRST and TOPICS_LINE.match(text) is not None) or (

@@ -20,6 +20,7 @@ from typing import Any, NamedTuple
 
 from corpusearch.dumps_lines import (
     JUNK,
+    MARKER_WORDS,
     STOPWORDS,
     Line,
     capitalised,
@@ -57,8 +58,8 @@ def densest_span(lines: Sequence[Line], boilerplate: frozenset[str]) -> tuple[in
         key = (line.text, line.bullet)
         found = memo.get(key)
         if found is None:
-            # markers() is (False, False) on long lines: skip the call
-            teaser, comment = markers(line.text, line.words) if line.words <= 16 else _NO_MARKERS
+            long = line.words > MARKER_WORDS  # no marker: skip the call
+            teaser, comment = _NO_MARKERS if long else markers(line.text, line.words)
             # a line the page repeats (a teaser listed twice) counts as furniture
             score = 0.0 if teaser or comment else _density_score(line, boilerplate, repeats)
             found = memo[key] = (teaser, comment, score)
