@@ -124,10 +124,7 @@ def clean_files(
         for path in paths:
             try:
                 source = read_source(path)
-                shared = (
-                    table.shared(str(path), source.text) if source.kind == "text" else frozenset()
-                )
-                yield path, article_from(source, root=root, shared=shared)
+                yield path, article_from(source, root=root, shared=table.shared_of(source))
             except UnreadableFileError as error:
                 yield path, error
 

@@ -14,14 +14,14 @@ import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
+from typing import Any
 
 from corpusearch.dumps_lines import is_prose, parse_lines
+from corpusearch.ingest import Source
 
 _MIN_WORDS = 2
 _CHUNK = 500  # SQLite's limit on bound parameters is far above; this keeps statements short
 _COPY_SHARE = 0.5
-T = TypeVar("T")
 
 
 def line_key(text: str) -> int:
@@ -89,36 +89,26 @@ class LineTable:
 
     def page_counts(self, keys: Iterable[int]) -> dict[int, int]:
         """How many pages hold each of ``keys`` (keys on no page are left out)."""
-        counts: dict[int, int] = {}
-        for chunk in _chunks(sorted(keys)):
-            marks = ",".join("?" * len(chunk))
-            counts.update(
-                self._db.execute(
-                    f"SELECT key, COUNT(DISTINCT source) FROM lines WHERE key IN ({marks})"
-                    " GROUP BY key",
-                    chunk,
-                )
-            )
-        return counts
+        query = "SELECT key, COUNT(DISTINCT source) FROM lines WHERE key IN ({}) GROUP BY key"
+        return dict(self._select_in(query, keys))
 
     def sources_with(self, keys: Iterable[int]) -> set[str]:
-        found: set[str] = set()
-        for chunk in _chunks(sorted(keys)):
-            marks = ",".join("?" * len(chunk))
-            rows = self._db.execute(f"SELECT source FROM lines WHERE key IN ({marks})", chunk)
-            found.update(row[0] for row in rows)
-        return found
+        return {
+            row[0] for row in self._select_in("SELECT source FROM lines WHERE key IN ({})", keys)
+        }
 
     def shared(self, source: str, text: str) -> frozenset[str]:
         """The lines of dump ``text`` that stand on another page that is not a copy of it."""
         page, texts = _read_lines(text)
         copies = {source} | self._copies(source, page)
-        shared: set[str] = set()
-        for chunk in _chunks(sorted(texts)):
-            marks = ",".join("?" * len(chunk))
-            rows = self._db.execute(f"SELECT key, source FROM lines WHERE key IN ({marks})", chunk)
-            shared.update(texts[key] for key, other in rows if other not in copies)
-        return frozenset(shared)
+        rows = self._select_in("SELECT key, source FROM lines WHERE key IN ({})", texts)
+        return frozenset(texts[key] for key, other in rows if other not in copies)
+
+    def shared_of(self, source: Source) -> frozenset[str]:
+        """:meth:`shared` for a file read: a text dump's shared lines; none for an HTML page."""
+        if source.kind != "text":
+            return frozenset()
+        return self.shared(str(source.path), source.text)
 
     def update(self, pages: dict[str, PageLines], removed: Iterable[str]) -> set[str]:
         """Replace the lines of ``pages``, drop ``removed``; the other pages whose shared lines changed."""
@@ -139,30 +129,32 @@ class LineTable:
     def _copies(self, source: str, page: PageLines) -> set[str]:
         """Other pages sharing at least half the prose lines of the shorter of the two."""
         together: dict[str, int] = {}
-        for chunk in _chunks(sorted(page.prose)):
-            marks = ",".join("?" * len(chunk))
-            rows = self._db.execute(
-                f"SELECT source, COUNT(*) FROM lines WHERE prose = 1 AND key IN ({marks})"
-                " AND source != ? GROUP BY source",
-                [*chunk, source],
-            )
-            for other, count in rows:
-                together[other] = together.get(other, 0) + count
+        query = (
+            "SELECT source, COUNT(*) FROM lines WHERE prose = 1 AND key IN ({})"
+            " AND source != ? GROUP BY source"
+        )
+        for other, count in self._select_in(query, page.prose, source):
+            together[other] = together.get(other, 0) + count
         if not together:
             return set()
-        sizes: dict[str, int] = {}
-        for names in _chunks(sorted(together)):
-            marks = ",".join("?" * len(names))
-            sizes.update(
-                self._db.execute(
-                    f"SELECT source, prose FROM pages WHERE source IN ({marks})", names
-                )
-            )
+        query = "SELECT source, prose FROM pages WHERE source IN ({})"
+        sizes: dict[str, int] = dict(self._select_in(query, together))
         return {
             other
             for other, count in together.items()
             if count >= 2 and count >= _COPY_SHARE * min(len(page.prose), sizes.get(other, 0))
         }
+
+    def _select_in(
+        self, query: str, values: Iterable[int] | Iterable[str], *after: object
+    ) -> Iterator[tuple[Any, ...]]:
+        """The rows of ``query`` (its "IN ({})" filled with ``values``, a chunk at a time); the
+        parameters ``after`` follow each chunk's."""
+        ordered: list[Any] = sorted(values)  # line keys or page names, in a stable order
+        for start in range(0, len(ordered), _CHUNK):
+            chunk = ordered[start : start + _CHUNK]
+            marks = ",".join("?" * len(chunk))
+            yield from self._db.execute(query.format(marks), [*chunk, *after])
 
 
 def shared_lines(pages: Sequence[tuple[str, str]]) -> Iterator[tuple[str, frozenset[str]]]:
@@ -185,8 +177,3 @@ def _read_lines(text: str) -> tuple[PageLines, dict[int, str]]:
             if is_prose(line):
                 prose.add(key)
     return PageLines(frozenset(texts), frozenset(prose)), texts
-
-
-def _chunks(values: Sequence[T]) -> Iterator[Sequence[T]]:
-    for start in range(0, len(values), _CHUNK):
-        yield values[start : start + _CHUNK]

@@ -254,11 +254,7 @@ def update_index(
                             progress(done, len(todo), path)
                         try:
                             source = read_source(path)
-                            shared = (
-                                table.shared(str(path), source.text)
-                                if source.kind == "text"
-                                else frozenset()
-                            )
+                            shared = table.shared_of(source)
                             article = article_from(source, root=root, shared=shared)
                         except UnreadableFileError as error:
                             failed.append((str(path), _reason(error, path)))
