@@ -8,7 +8,6 @@ credits, disclaimers and share furniture inside it are dropped and short lines b
 from __future__ import annotations
 
 import gc
-import re
 from collections import Counter
 from collections.abc import Iterator, Sequence
 
@@ -28,6 +27,7 @@ from corpusearch.dumps_lines import (
     is_teaser_marker,
     markers,
     parse_lines,
+    words_of,
 )
 from corpusearch.dumps_meta import dump_metadata, is_byline
 from corpusearch.dumps_model import StackedModel, densest_span, shipped_model, smooth
@@ -169,7 +169,7 @@ def _continues(lines: Sequence[Line], chosen: Sequence[int], marker: int) -> boo
         word
         for index in chosen
         if marker < index < end
-        for word in _WORD.findall(lines[index].text.lower())
+        for word in words_of(lines[index].text.lower())
         if len(word) > 3 and word not in STOPWORDS
     ]
     return len(after) >= 10 and sum(word in before for word in after) >= 0.3 * len(after)
@@ -190,7 +190,6 @@ def _image_text(lines: Sequence[Line], index: int) -> bool:
     )
 
 
-_WORD = re.compile(r"\w+")
 _TRAILING_HEADINGS = 3
 
 

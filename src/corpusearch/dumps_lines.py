@@ -265,9 +265,11 @@ def is_table_row(text: str) -> bool:
 
 def is_byline_or_date(line: Line) -> bool:
     """A short line that is a date stamp or a "By ..." byline."""
-    if line.words > 12:
-        return False
-    found = find_date(line.text)
+    return line.words <= 12 and byline_or_dated(line, find_date(line.text))
+
+
+def byline_or_dated(line: Line, found: tuple[str, int, int] | None) -> bool:
+    """:func:`is_byline_or_date` given the line's :func:`find_date` (``found``), but for its length."""
     if found is not None and len(line.text) - (found[2] - found[1]) < 30:
         return True
     return line.text[:2].lower() == "by" and bool(parse_byline(line.text))

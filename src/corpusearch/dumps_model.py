@@ -23,6 +23,7 @@ from corpusearch.dumps_lines import (
     MARKER_WORDS,
     STOPWORDS,
     Line,
+    byline_or_dated,
     capitalised,
     content_words,
     content_words_of,
@@ -38,7 +39,7 @@ from corpusearch.dumps_lines import (
     markers,
     words_of,
 )
-from corpusearch.metadata import find_date, parse_byline, split_title
+from corpusearch.metadata import find_date, split_title
 
 _THRESHOLD = 10  # words a line must exceed to count for the densest span
 
@@ -141,7 +142,10 @@ def _own_features(lines: Sequence[Line]) -> _OwnFeatures:
         "furniture": list(map(is_furniture_lower, lowers, words)),
         "caption": list(map(is_caption_text, texts, lowers)),
         "disclaimer": list(map(is_disclaimer_lower, lowers)),
-        "byline_or_date": list(map(_is_byline_or_date, distinct, lowers, dates)),
+        "byline_or_date": [
+            line.words <= 12 and byline_or_dated(line, found)
+            for line, found in zip(distinct, dates, strict=True)
+        ],
         "heading_shape": list(map(is_heading, distinct)),
         "lowercase_start": [text[:1].islower() for text in texts],
         "link": list(map(has_link, texts)),
@@ -169,14 +173,6 @@ def _own_features(lines: Sequence[Line]) -> _OwnFeatures:
         teasers,
         comments,
         spread(list(map(content_words_of, words))),
-    )
-
-
-def _is_byline_or_date(line: Line, lower: str, found: tuple[str, int, int] | None) -> bool:
-    """A short line that is a date stamp (``found``) or a "By ..." byline."""
-    return line.words <= 12 and (
-        (found is not None and len(line.text) - (found[2] - found[1]) < 30)
-        or (lower[:2] == "by" and bool(parse_byline(line.text)))
     )
 
 

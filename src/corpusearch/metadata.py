@@ -196,8 +196,8 @@ def is_person_name(text: str) -> bool:
         bare = word.strip(".'’-")
         if not bare:
             return False
-        if bare.lower() in _NOT_NAME_WORDS or bare.lower().split("-")[0] in _NOT_NAME_WORDS:
-            return False  # "Editor-at-large" too
+        if bare.lower().split("-")[0] in _NOT_NAME_WORDS:
+            return False  # the word, or the first part of one like "Editor-at-large"
         if bare.lower() in _NAME_PARTICLES:
             continue
         bare = re.sub(r"^(?:al-|el-|d['’])", "", bare, flags=re.IGNORECASE) or bare
