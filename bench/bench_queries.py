@@ -20,8 +20,8 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "src"))
 
 from corpusearch import Corpus  # noqa: E402
-from corpusearch.article import Article, Paragraph  # noqa: E402
 from corpusearch.errors import QueryError  # noqa: E402
+from corpusearch.records import Article, Paragraph  # noqa: E402
 
 SYLLABLES = [
     "ka",
@@ -84,7 +84,7 @@ def articles(paragraphs: int) -> list[Article]:
 
 
 def _same_version(path: Path) -> bool:
-    from corpusearch.index import PIPELINE_VERSION, VERSION_FILE
+    from corpusearch.engine.index import PIPELINE_VERSION, VERSION_FILE
 
     version = path / VERSION_FILE
     return version.exists() and version.read_text().strip() == PIPELINE_VERSION

@@ -41,7 +41,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
 if TYPE_CHECKING:
-    from corpusearch.article import Article
+    from corpusearch.records import Article
 
 ROOT = Path(__file__).resolve().parent.parent
 SCIFACT = ROOT.parent / "shared" / "eval" / "scifact"
@@ -94,7 +94,7 @@ STOPWORDS = frozenset(
 
 def scifact_articles() -> Iterator[Article]:
     """SciFact abstracts as Articles of two-sentence paragraphs, 20,000 paragraphs in all."""
-    from corpusearch.article import Article, Paragraph
+    from corpusearch.records import Article, Paragraph
 
     count = 0
     with (SCIFACT / "corpus.jsonl").open(encoding="utf-8") as lines:
@@ -169,7 +169,7 @@ def zipf_mix(pool: list[str], rng: random.Random, count: int) -> list[str]:
 def start_server(index: Path) -> tuple[subprocess.Popen[str], int]:
     """`serve` over ``index`` in a child process on a free loopback port."""
     code = (
-        "import sys; from pathlib import Path; from corpusearch.web import serve; "
+        "import sys; from pathlib import Path; from corpusearch.web.app import serve; "
         "serve(Path(sys.argv[1]), host='127.0.0.1', port=0, open_browser=False)"
     )
     process = subprocess.Popen(

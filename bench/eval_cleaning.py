@@ -1,6 +1,6 @@
 """Score the product's cleaning on the article extraction benchmark (text dumps and HTML).
 
-Runs ``corpusearch.article.load_article(path).body_text()`` on every development page and prints
+Runs ``corpusearch.extract.pipeline.load_article(path).body_text()`` on every development page and prints
 precision, recall and F1 by the benchmark's metric (``\\w+`` tokens, word 4-gram shingles with
 counts, page means), metadata accuracy on the labelled pages, the 10 worst pages and the time per
 page. Usage: ``python bench/eval_cleaning.py [--data PATH] [--only dumps|html]``.
@@ -84,14 +84,14 @@ Cleaner = Callable[[Path], object]
 
 
 def _product(path: Path) -> object:
-    from corpusearch.article import load_article
+    from corpusearch.extract.pipeline import load_article
 
     return load_article(path)
 
 
 def _line_table(paths: Sequence[Path]) -> Any:
-    """The lines of every dump, as the indexer records them (see corpusearch.boilerplate)."""
-    from corpusearch.boilerplate import LineTable, PageLines
+    """The lines of every dump, as the indexer records them (see corpusearch.extract.shared_lines)."""
+    from corpusearch.extract.shared_lines import LineTable, PageLines
 
     table = LineTable()
     for path in paths:
@@ -101,9 +101,9 @@ def _line_table(paths: Sequence[Path]) -> Any:
 
 def _with_model(model: object, table: Any) -> Cleaner:
     """The indexer's code path for a dump (read, drop shared lines, extract, build the article)."""
-    from corpusearch.article import article_id, build_article
-    from corpusearch.dumps import extract_dump_with
-    from corpusearch.ingest import read_source
+    from corpusearch.extract.dumps import extract_dump_with
+    from corpusearch.extract.ingest import read_source
+    from corpusearch.extract.pipeline import article_id, build_article
 
     def clean(path: Path) -> object:
         source = read_source(path)
@@ -173,8 +173,8 @@ def _hundred_kb(kind: str, paths: Sequence[Path]) -> Timing:
     """
     clear: Callable[[], object] = lambda: None  # noqa: E731
     if kind == "dumps":
-        from corpusearch.dumps import extract_dump
-        from corpusearch.dumps_lines import content_words, markers
+        from corpusearch.extract.dumps import extract_dump
+        from corpusearch.extract.dumps_lines import content_words, markers
 
         def clear() -> None:
             markers.cache_clear()
@@ -185,7 +185,7 @@ def _hundred_kb(kind: str, paths: Sequence[Path]) -> Timing:
         text = head[: head.rfind("\n") + 1]
         run: Callable[[], object] = lambda: extract_dump(text)  # noqa: E731
     else:
-        from corpusearch.html import extract_html
+        from corpusearch.extract.html import extract_html
 
         pages = [gzip.decompress(path.read_bytes()).decode("utf-8", "replace") for path in paths]
         text = min(pages, key=lambda page: abs(len(page.encode("utf-8")) - 100_000))
@@ -221,7 +221,7 @@ def evaluate(
     cleaners: dict[str, Cleaner] = {}
     how = "product code path"
     if kind == "dumps":
-        from corpusearch.dumps_model import shipped_model
+        from corpusearch.extract.dumps_model import shipped_model
 
         # Cleaned as one corpus, as `corpusearch index` and `clean` do: lines shared between
         # pages are furniture (no labels involved).
@@ -235,7 +235,7 @@ def evaluate(
             how = "line model 5-fold cross-validated by page"
     if kind == "html":
         try:
-            import corpusearch.html  # noqa: F401
+            import corpusearch.extract.html  # noqa: F401
         except ImportError as error:
             print(f"== html: unavailable ({error})")
             return

@@ -32,7 +32,7 @@ import ir_measures  # noqa: E402
 from ir_measures import R, nDCG  # noqa: E402
 
 from corpusearch import Corpus  # noqa: E402
-from corpusearch.article import Article, Paragraph  # noqa: E402
+from corpusearch.records import Article, Paragraph  # noqa: E402
 
 DATA = REPO.parent / "shared" / "eval" / "scifact"
 # The code whose output is in the index: a change to any of these rebuilds the cached index.

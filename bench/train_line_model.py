@@ -2,7 +2,7 @@
 
 Each line of a dump is labelled body when most of its word 4-grams occur in the page's hand-made
 article body. Obvious menu items (see ``model_lines``) are left out, as at run time. The
-model is written as plain JSON to ``src/corpusearch/data/line_model.json``;
+model is written as plain JSON to ``src/corpusearch/extract/data/line_model.json``;
 ``bench/eval_cleaning.py`` reports its figures by page-level cross-validation (``train`` below is
 called once per fold), never on pages it was trained on.
 Usage: ``python bench/train_line_model.py [--data PATH] [--out PATH]``.
@@ -26,9 +26,8 @@ import numpy as np
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "src"))
 
-from corpusearch.boilerplate import shared_lines  # noqa: E402
-from corpusearch.dumps_lines import Line, parse_lines  # noqa: E402
-from corpusearch.dumps_model import (  # noqa: E402
+from corpusearch.extract.dumps_lines import Line, parse_lines  # noqa: E402
+from corpusearch.extract.dumps_model import (  # noqa: E402
     CONTEXT_FEATURES,
     FEATURES,
     LineModel,
@@ -37,6 +36,7 @@ from corpusearch.dumps_model import (  # noqa: E402
     line_features,
     model_lines,
 )
+from corpusearch.extract.shared_lines import shared_lines  # noqa: E402
 
 _TOKEN = re.compile(r"\w+")
 Page = tuple[list[Line], list[list[float]], list[int]]
@@ -136,7 +136,9 @@ def fit(pages: Sequence[tuple[list[list[float]], list[int]]], l2: float = 1.0) -
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=REPO.parent / "shared" / "eval" / "aeb")
-    parser.add_argument("--out", type=Path, default=REPO / "src/corpusearch/data/line_model.json")
+    parser.add_argument(
+        "--out", type=Path, default=REPO / "src/corpusearch/extract/data/line_model.json"
+    )
     args = parser.parse_args(argv)
     pages = load_pages(args.data)
     model = train(list(pages.values()))

@@ -38,7 +38,7 @@ def seeds_copy(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def app(seed_index: Path) -> Iterator[Any]:
-    from corpusearch.web import create_app
+    from corpusearch.web.app import create_app
 
     yield create_app({"INDEX": str(seed_index), "TESTING": True})
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from corpusearch.aliases import Aliases, AliasFileError, load_aliases, shipped, terms_of
+from corpusearch.engine.aliases import Aliases, AliasFileError, load_aliases, shipped, terms_of
 
 
 def test_shipped_file_groups_the_domain_names() -> None:

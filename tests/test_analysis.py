@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from corpusearch.analysis import fold, name_analyzer, term, text_analyzer
-from corpusearch.spelling import americanize
+from corpusearch.engine.analysis import fold, name_analyzer, term, text_analyzer
+from corpusearch.engine.british_american import americanize
 
 
 def terms(text: str) -> list[str]:
@@ -94,7 +94,7 @@ def test_names_are_folded_not_stemmed() -> None:
 
 
 def test_saved_stems_load_back(tmp_path: Path) -> None:
-    from corpusearch import analysis
+    from corpusearch.engine import analysis
 
     assert term("liberations") == "liber"
     path = tmp_path / analysis.STEMS_FILE

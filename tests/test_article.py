@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from corpusearch import UnreadableFileError, load_article
-from corpusearch.article import article_id, split_paragraphs
-from corpusearch.extraction import Block, Extraction
+from corpusearch.extract.extraction import Block, Extraction
+from corpusearch.extract.pipeline import article_id, split_paragraphs
 from seedpaths import INSS
 
 

@@ -8,8 +8,8 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from corpusearch import Corpus
-from corpusearch.boilerplate import LineTable, PageLines, shared_lines
 from corpusearch.cli import cli
+from corpusearch.extract.shared_lines import LineTable, PageLines, shared_lines
 
 ABOUT = (
     "The Institute for Regional Studies is an independent research centre founded in 1990 "

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Dialog, Page, sync_playwright
 
-from corpusearch.article import Article, Paragraph
 from corpusearch.corpus import Corpus
-from corpusearch.web import background_server, create_app
+from corpusearch.records import Article, Paragraph
+from corpusearch.web.app import background_server, create_app
 from seedpaths import SEEDS
 
 CHROMIUM = Path("/usr/bin/chromium")

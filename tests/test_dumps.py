@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from corpusearch.dumps import extract_dump
-from corpusearch.dumps_lines import (
+from corpusearch.extract.dumps import extract_dump
+from corpusearch.extract.dumps_lines import (
     _IMAGE_CAPTION,
     DISCLAIMER,
     capitalised,
@@ -21,8 +21,8 @@ from corpusearch.dumps_lines import (
     parse_lines,
     words_of,
 )
-from corpusearch.dumps_model import model_lines, smooth
-from corpusearch.extraction import Extraction
+from corpusearch.extract.dumps_model import model_lines, smooth
+from corpusearch.extract.extraction import Extraction
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 INSS = SEEDS / "000_8bf490cc8fc391d2.txt"
@@ -319,7 +319,7 @@ def test_a_date_list_item_under_the_headline_is_the_date() -> None:
 
 
 def test_an_article_goes_on_after_an_inline_teaser_box_that_speaks_of_it() -> None:
-    from corpusearch.dumps import _continues
+    from corpusearch.extract.dumps import _continues
 
     teasers = [f"Unrelated headline number {n} about celebrities" for n in range(6)]
     more = (
@@ -403,7 +403,7 @@ def test_a_list_that_closes_the_article_is_kept() -> None:
     ],
 )
 def test_teasers_share_buttons_and_short_lists_do_not_close_the_article(items: list[str]) -> None:
-    from corpusearch.dumps import _closing_list
+    from corpusearch.extract.dumps import _closing_list
 
     lines = parse_lines(_page(P1, "\n".join(f"  • {item}" for item in items)))
     assert _closing_list(lines, 0, frozenset()) == []
@@ -422,7 +422,7 @@ def test_a_paragraph_printed_twice_is_body_once() -> None:
 
 
 def test_a_run_of_prose_is_cut_by_a_teaser_excerpt() -> None:
-    from corpusearch.dumps import _prose_runs
+    from corpusearch.extract.dumps import _prose_runs
 
     excerpt = "Two people in the city were diagnosed with a rare illness this week,..."
     lines = parse_lines(_page(P1, P2, excerpt, P3, MENU, P1))

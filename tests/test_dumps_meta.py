@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from corpusearch.dumps_lines import TOPICS_FIRST, TOPICS_LINE, parse_lines
-from corpusearch.dumps_meta import dump_metadata
-from corpusearch.extraction import Block, PageMetadata
+from corpusearch.extract.dumps_lines import TOPICS_FIRST, TOPICS_LINE, parse_lines
+from corpusearch.extract.dumps_meta import dump_metadata
+from corpusearch.extract.extraction import Block, PageMetadata
 
 BODY = [
     "The council voted on Tuesday to extend the river clean-up programme for another year, "

@@ -8,8 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from corpusearch.dumps_lines import parse_lines
-from corpusearch.dumps_model import FEATURES, LineModel, line_features, shipped_model, smooth
+from corpusearch.extract.dumps_lines import parse_lines
+from corpusearch.extract.dumps_model import (
+    FEATURES,
+    LineModel,
+    line_features,
+    shipped_model,
+    smooth,
+)
 
 SEED = Path(__file__).resolve().parent.parent / "seeds" / "000_8bf490cc8fc391d2.txt"
 

@@ -7,8 +7,13 @@ from pathlib import Path
 import lxml.html  # type: ignore[import-untyped]
 import pytest
 
-from corpusearch.extraction import Block, Extraction
-from corpusearch.html import _prefer_readability, _recover_headings, _trim_edges, extract_html
+from corpusearch.extract.extraction import Block, Extraction
+from corpusearch.extract.html import (
+    _prefer_readability,
+    _recover_headings,
+    _trim_edges,
+    extract_html,
+)
 
 FIXTURES = Path(__file__).parent / "fixtures" / "html"
 

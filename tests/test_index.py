@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from corpusearch import Corpus, IndexLockedError
-from corpusearch.index import update_index
+from corpusearch.engine.index import update_index
 
 
 def test_second_run_changes_nothing(tmp_path: Path, seeds_copy: Path) -> None:
@@ -87,7 +87,7 @@ def test_a_locked_index_gives_a_clear_error(
 ) -> None:
     from whoosh import index as whoosh_index
 
-    monkeypatch.setattr("corpusearch.index.LOCK_WAIT", 0.1)
+    monkeypatch.setattr("corpusearch.engine.index.LOCK_WAIT", 0.1)
     corpus = Corpus(tmp_path / "index")
     corpus.index([seeds_copy / "000_8bf490cc8fc391d2.txt"])
     ix = whoosh_index.open_dir(str(tmp_path / "index"), indexname="paragraphs")
@@ -113,7 +113,7 @@ def test_an_index_of_another_version_is_refused_then_rebuilt_with_all_its_files(
     tmp_path: Path, seeds_copy: Path
 ) -> None:
     from corpusearch import IndexNotFoundError
-    from corpusearch.index import VERSION_FILE
+    from corpusearch.engine.index import VERSION_FILE
 
     index = tmp_path / "index"
     corpus = Corpus(index)
@@ -130,7 +130,7 @@ def test_an_index_of_another_version_is_refused_then_rebuilt_with_all_its_files(
 def test_indexing_saves_stems_so_searches_need_no_nltk(tmp_path: Path, seeds_copy: Path) -> None:
     import json
 
-    from corpusearch.analysis import STEMS_FILE
+    from corpusearch.engine.analysis import STEMS_FILE
 
     Corpus(tmp_path / "index").index([seeds_copy])
     stems = json.loads((tmp_path / "index" / STEMS_FILE).read_text())
@@ -159,7 +159,7 @@ def test_the_same_files_through_a_symlink_are_not_indexed_twice(
 
 
 def test_an_interrupted_version_rebuild_loses_no_article(tmp_path: Path, seeds_copy: Path) -> None:
-    from corpusearch.index import VERSION_FILE
+    from corpusearch.engine.index import VERSION_FILE
 
     index = tmp_path / "index"
     Corpus(index).index([seeds_copy])

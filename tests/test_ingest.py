@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from corpusearch import UnreadableFileError, UnsupportedFileError
-from corpusearch.ingest import discover, read_source
+from corpusearch.extract.ingest import discover, read_source
 
 ARTICLE = "A title\n\nA first paragraph of the article, long enough to be body text.\n"
 

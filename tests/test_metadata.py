@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from corpusearch.metadata import (
+from corpusearch.extract.metadata import (
     fold_caps,
     is_person_name,
     parse_byline,

@@ -7,8 +7,8 @@ import re
 import pytest
 
 from corpusearch import Corpus
-from corpusearch.aliases import Aliases
-from corpusearch.query import plan_query
+from corpusearch.engine.aliases import Aliases
+from corpusearch.engine.query import plan_query
 
 
 def first_text(corpus: Corpus, query: str) -> str:

@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 
 from corpusearch import Corpus
-from corpusearch.article import Article, Paragraph
+from corpusearch.engine.query import MAX_NESTING, MAX_QUERY_CHARS
+from corpusearch.engine.rewrite import term_weight
+from corpusearch.engine.scoring import lucene_idf
 from corpusearch.errors import QueryError
-from corpusearch.query import MAX_NESTING, MAX_QUERY_CHARS
-from corpusearch.rewrite import term_weight
-from corpusearch.scoring import lucene_idf
+from corpusearch.records import Article, Paragraph
 
 SYLLABLES = ["ka", "ri", "mo", "sel", "tan", "dor", "vu", "esh", "lin", "qa", "ber", "nou"]
 
@@ -110,7 +110,7 @@ def test_expensive_patterns_are_bounded_and_run(big: Corpus, query: str) -> None
 
 
 def test_fuzzy_distance_is_capped_in_the_explanation(big: Corpus) -> None:
-    from corpusearch.query import plan_query
+    from corpusearch.engine.query import plan_query
 
     plan = plan_query("karimosel~9", big._searcher())
     assert any("~2" in line for line in plan.explain)

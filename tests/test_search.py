@@ -7,7 +7,7 @@ import re
 import pytest
 
 from corpusearch import BadDateError, Corpus, QueryError, UnknownFieldError
-from corpusearch.search import snippet
+from corpusearch.engine.search import snippet
 
 
 def test_best_paragraph_first_with_highlighted_snippet(corpus: Corpus) -> None:

@@ -120,3 +120,10 @@ def test_index_of_release_0_1_is_rebuilt_by_index(tmp_path: Path) -> None:
         assert corpus.search("Muqtada al-Sadr").total == 13
     finally:
         corpus.close()
+
+
+def test_new_index_refers_to_registered_names_only(indexed: Path) -> None:
+    """The pickled schema names corpusearch.stored, never where the analysis code lives."""
+    toc = b"".join(path.read_bytes() for path in (indexed / "index").glob("*.toc"))
+    assert b"corpusearch.stored" in toc
+    assert b"corpusearch.engine" not in toc and b"corpusearch.analysis" not in toc

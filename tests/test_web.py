@@ -17,12 +17,13 @@ from flask import Flask
 from flask.testing import FlaskClient
 from markupsafe import escape
 
-from corpusearch.article import Article, Paragraph
 from corpusearch.cli import cli
 from corpusearch.corpus import Corpus
 from corpusearch.errors import CorpusearchError
-from corpusearch.web import create_app, make_server
-from corpusearch.web_support import ResultCache, safe_snippet
+from corpusearch.records import Article, Paragraph
+from corpusearch.web.app import create_app, make_server
+from corpusearch.web.cache import ResultCache
+from corpusearch.web.security import safe_snippet
 
 SCRIPT = "<script>alert(1)</script>"
 IMG = "<img src=x onerror=alert(1)>"

@@ -11,8 +11,9 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 if TYPE_CHECKING:
-    from corpusearch.article import Article, Paragraph, load_article
     from corpusearch.corpus import ArticleSummary, Corpus
+    from corpusearch.engine.index import IndexReport
+    from corpusearch.engine.search import Hit, SearchResult
     from corpusearch.errors import (
         ArticleNotFoundError,
         BadDateError,
@@ -25,8 +26,8 @@ if TYPE_CHECKING:
         UnreadableFileError,
         UnsupportedFileError,
     )
-    from corpusearch.index import IndexReport
-    from corpusearch.search import Hit, SearchResult
+    from corpusearch.extract.pipeline import load_article
+    from corpusearch.records import Article, Paragraph
 
 __all__ = [
     "Article",
@@ -51,14 +52,14 @@ __all__ = [
 ]
 
 _HOMES = {
-    "Article": "article",
-    "Paragraph": "article",
-    "load_article": "article",
+    "Article": "records",
+    "Paragraph": "records",
+    "load_article": "extract.pipeline",
     "ArticleSummary": "corpus",
     "Corpus": "corpus",
-    "IndexReport": "index",
-    "Hit": "search",
-    "SearchResult": "search",
+    "IndexReport": "engine.index",
+    "Hit": "engine.search",
+    "SearchResult": "engine.search",
 }
 
 

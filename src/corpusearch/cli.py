@@ -243,8 +243,8 @@ def clean(ctx: click.Context, paths: tuple[Path, ...], fmt: str) -> None:
     Files cleaned together are cleaned as one corpus: lines that text dumps share (menus,
     footers) are left out, as when they are indexed together.
     """
-    from corpusearch.article import clean_files
-    from corpusearch.ingest import discover
+    from corpusearch.extract.ingest import discover
+    from corpusearch.extract.pipeline import clean_files
 
     files = [
         file for path in paths for file in (discover([path]).files if path.is_dir() else [path])
@@ -293,7 +293,7 @@ def _print_article(article: Any, fmt: str) -> None:
 @click.pass_context
 def serve(ctx: click.Context, host: str, port: int, open_browser: bool) -> None:
     """Serve the local web form over the index."""
-    from corpusearch.web import serve as serve_app
+    from corpusearch.web.app import serve as serve_app
 
     with reported():
         serve_app(ctx.obj["index"], host=host, port=port, open_browser=open_browser)

@@ -8,15 +8,22 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from corpusearch.aliases import Aliases, load_aliases
-from corpusearch.analysis import STEMS_FILE, load_stems
-from corpusearch.article import Article, Paragraph
+from corpusearch.engine.aliases import Aliases, load_aliases
+from corpusearch.engine.analysis import STEMS_FILE, load_stems
+from corpusearch.engine.highlight import highlight
+from corpusearch.engine.index import (
+    IndexReport,
+    Progress,
+    add_articles,
+    exists,
+    open_index,
+    update_index,
+)
+from corpusearch.engine.query import Filters, plan_query
+from corpusearch.engine.scoring import weighting
+from corpusearch.engine.search import SearchRequest, SearchResult, doc_table, run_search, similar
 from corpusearch.errors import ArticleNotFoundError
-from corpusearch.highlight import highlight
-from corpusearch.index import IndexReport, Progress, add_articles, exists, open_index, update_index
-from corpusearch.query import Filters, plan_query
-from corpusearch.scoring import weighting
-from corpusearch.search import SearchRequest, SearchResult, doc_table, run_search, similar
+from corpusearch.records import Article, Paragraph
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-from corpusearch.analysis import text_analyzer
+from corpusearch.engine.analysis import text_analyzer
 from corpusearch.errors import CorpusearchError
 
 SHIPPED = Path(__file__).parent / "data" / "aliases.toml"

@@ -12,9 +12,9 @@ from readability import Document as Readability
 from trafilatura.settings import Document
 from trafilatura.utils import load_html
 
-from corpusearch.extraction import Block, Extraction
-from corpusearch.html_meta import page_metadata
-from corpusearch.metadata import find_date
+from corpusearch.extract.extraction import Block, Extraction
+from corpusearch.extract.html_meta import page_metadata
+from corpusearch.extract.metadata import find_date
 
 # Block-level elements of trafilatura's XML body and of HTML; anything else is inline.
 _BLOCK_TAGS = frozenset(

@@ -3,7 +3,7 @@
 A word is letters and digits, joined across apostrophes and their look-alikes (' ’ ‘ ʼ ʿ ʾ `),
 which are then dropped: "Shi'ite", "Shi’ite" and "Shiite" are one term. Hyphens split words, so
 "al-Sadr" is indexed as "al" + "sadr" (a query for "al-Sadr" is a phrase of both parts). Accents
-fold, British spellings become American (:mod:`corpusearch.spelling`), stop words go and Snowball
+fold, British spellings become American (:mod:`corpusearch.engine.british_american`), stop words go and Snowball
 stems the rest. An all-capital acronym whose lowercase is a stop word ("IS", "US") keeps its
 capitals and is neither dropped nor stemmed, so it never matches the word "is".
 """
@@ -20,7 +20,8 @@ from typing import Any
 from whoosh.analysis import STOP_WORDS, Filter, RegexTokenizer
 from whoosh.support.charset import accent_map
 
-from corpusearch.spelling import americanize
+from corpusearch.engine.british_american import americanize
+from corpusearch.stored import analysis_filter
 
 APOSTROPHES = "'’‘ʼʿʾ`"
 WORD = rf"\w+(?:[.{APOSTROPHES}]\w+)*"
@@ -149,6 +150,9 @@ def term(word: str) -> str | None:
 class TermFilter(Filter):  # type: ignore[misc]  # whoosh is untyped
     """Turn raw tokens into index terms; stop words leave and later positions close up."""
 
+    def __reduce__(self) -> tuple[Any, tuple[str]]:
+        return analysis_filter, ("term",)
+
     def __eq__(self, other: object) -> bool:
         return isinstance(other, TermFilter)
 
@@ -171,6 +175,9 @@ class TermFilter(Filter):  # type: ignore[misc]  # whoosh is untyped
 class NameFilter(Filter):  # type: ignore[misc]
     """Lowercase, fold accents and apostrophes; no stemming, no stop words."""
 
+    def __reduce__(self) -> tuple[Any, tuple[str]]:
+        return analysis_filter, ("name",)
+
     def __eq__(self, other: object) -> bool:
         return isinstance(other, NameFilter)
 
@@ -182,6 +189,10 @@ class NameFilter(Filter):  # type: ignore[misc]
             token.text = fold(token.text)
             if token.text:
                 yield token
+
+
+# Stored indexes refer to filters by these names (see corpusearch.stored): never rename one.
+REGISTERED_FILTERS: dict[str, type[Filter]] = {"term": TermFilter, "name": NameFilter}
 
 
 @cache

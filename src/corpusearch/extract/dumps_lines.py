@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 from typing import NamedTuple
 
-from corpusearch.metadata import find_date, parse_byline
+from corpusearch.extract.metadata import find_date, parse_byline
 
 # The marks of a list item (parse_lines strips the same without the regex).
 BULLET = re.compile(r"^\s*(?:[•*·▪◦‣-]\s*)+(?=\S|$)")

@@ -16,16 +16,18 @@ from whoosh.fields import DATETIME, ID, NUMERIC, STORED, TEXT, Schema
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import LockError
 
-from corpusearch.analysis import STEMS_FILE, name_analyzer, save_stems, text_analyzer
-from corpusearch.article import Article, article_from
-from corpusearch.boilerplate import LineTable, PageLines
+from corpusearch.engine.analysis import STEMS_FILE, name_analyzer, save_stems, text_analyzer
 from corpusearch.errors import (
     CorpusearchError,
     IndexLockedError,
     IndexNotFoundError,
     UnreadableFileError,
 )
-from corpusearch.ingest import discover, fingerprint, kind_of, read_source
+from corpusearch.extract.ingest import discover, fingerprint, kind_of, read_source
+from corpusearch.extract.pipeline import article_from
+from corpusearch.extract.shared_lines import LineTable, PageLines
+from corpusearch.records import Article
+from corpusearch.stored import install_legacy_names
 
 # Bump when cleaning or the schema changes, so the next run re-extracts every file.
 PIPELINE_VERSION = "3"
@@ -102,6 +104,7 @@ def open_index(directory: Path, *, any_version: bool = False) -> Any:
             f"the index at {directory} was built by another version of corpusearch",
             hint="update it with: corpusearch index, which reads its files again",
         )
+    install_legacy_names()
     try:
         return whoosh_index.open_dir(str(directory), indexname=INDEX_NAME)
     except Exception as error:  # whoosh raises many kinds for a damaged index

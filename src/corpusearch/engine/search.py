@@ -12,10 +12,10 @@ from typing import Any
 from whoosh import query as q
 from whoosh.sorting import FieldFacet, MultiFacet, ScoreFacet
 
-from corpusearch.aliases import Aliases
+from corpusearch.engine.aliases import Aliases
+from corpusearch.engine.highlight import snippet
+from corpusearch.engine.query import Filters, QueryPlan, filter_query, plan_query
 from corpusearch.errors import ArticleNotFoundError
-from corpusearch.highlight import snippet
-from corpusearch.query import Filters, QueryPlan, filter_query, plan_query
 
 FACETS = ("authors", "topics", "source", "year")
 FACET_SIZE = 10

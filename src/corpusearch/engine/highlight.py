@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from html import escape
 
-from corpusearch.analysis import text_analyzer
+from corpusearch.engine.analysis import text_analyzer
 
 SNIPPET_CHARS = 320
 HYPHENS = "-‐‑"

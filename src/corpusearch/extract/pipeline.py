@@ -5,73 +5,17 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import date as Date
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 from corpusearch.errors import UnreadableFileError
-from corpusearch.extraction import Block, Extraction
-from corpusearch.ingest import Source, read_source
+from corpusearch.extract.extraction import Block, Extraction
+from corpusearch.extract.ingest import Source, read_source
+from corpusearch.records import Article, Paragraph
 
 ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
-
-
-@dataclass(frozen=True)
-class Paragraph:
-    """One body paragraph: its 1-based position in the article and the heading it falls under."""
-
-    position: int
-    section: str | None
-    text: str
-
-    def to_json(self) -> dict[str, Any]:
-        return {"position": self.position, "section": self.section, "text": self.text}
-
-
-@dataclass(frozen=True)
-class Article:
-    """A cleaned article: metadata and body paragraphs."""
-
-    id: str
-    path: str
-    title: str
-    paragraphs: tuple[Paragraph, ...]
-    authors: tuple[str, ...] = ()
-    date: str | None = None
-    topics: tuple[str, ...] = ()
-    source: str | None = None
-    url: str | None = None
-    series: str | None = None
-    digest: str = ""
-
-    def body_text(self) -> str:
-        """Section headings and paragraphs, separated by blank lines: the cleaned body as text."""
-        lines: list[str] = []
-        section: str | None = None
-        for paragraph in self.paragraphs:
-            if paragraph.section is not None and paragraph.section != section:
-                lines.append(paragraph.section)
-            section = paragraph.section
-            lines.append(paragraph.text)
-        return "\n\n".join(lines)
-
-    def metadata_json(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "title": self.title,
-            "authors": list(self.authors),
-            "date": self.date,
-            "topics": list(self.topics),
-            "source": self.source,
-            "url": self.url,
-            "series": self.series,
-            "path": self.path,
-        }
-
-    def to_json(self) -> dict[str, Any]:
-        return {**self.metadata_json(), "paragraphs": [p.to_json() for p in self.paragraphs]}
 
 
 def article_id(path: Path, root: Path | None = None) -> str:
@@ -92,7 +36,7 @@ def load_article(
     """Read, clean and split one file; raises :class:`UnreadableFileError` for a file with no article.
 
     ``shared`` holds the lines a text dump shares with other pages of its corpus (see
-    :mod:`corpusearch.boilerplate`): they are never body.
+    :mod:`corpusearch.extract.shared_lines`): they are never body.
     """
     return article_from(read_source(path), root=root, shared=shared)
 
@@ -111,7 +55,7 @@ def clean_files(
 
     Yields each path with its article, or the error that says why it has none.
     """
-    from corpusearch.boilerplate import LineTable, PageLines
+    from corpusearch.extract.shared_lines import LineTable, PageLines
 
     with LineTable() as table:
         for path in paths:
@@ -132,10 +76,10 @@ def clean_files(
 def extract(source: Source, shared: frozenset[str] = frozenset()) -> Extraction:
     """The extractor for the source's kind; HTML machinery is imported only when an HTML page comes."""
     if source.kind == "html":
-        from corpusearch.html import extract_html
+        from corpusearch.extract.html import extract_html
 
         return extract_html(source.text, url=_text(source.sidecar.get("url")))
-    from corpusearch.dumps import extract_dump
+    from corpusearch.extract.dumps import extract_dump
 
     return extract_dump(source.text, boilerplate=shared)
 

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from corpusearch.dumps_lines import is_prose, parse_lines
-from corpusearch.ingest import Source
+from corpusearch.extract.dumps_lines import is_prose, parse_lines
+from corpusearch.extract.ingest import Source
 
 _MIN_WORDS = 2
 _CHUNK = 500  # SQLite's limit on bound parameters is far above; this keeps statements short

@@ -21,11 +21,11 @@ from whoosh.qparser import (
     RangePlugin,
 )
 
-from corpusearch import rewrite
-from corpusearch.aliases import Aliases, shipped
-from corpusearch.analysis import fold, is_protected_acronym, name_analyzer, query_words, term
+from corpusearch.engine import rewrite
+from corpusearch.engine.aliases import Aliases, shipped
+from corpusearch.engine.analysis import fold, is_protected_acronym, name_analyzer, query_words, term
+from corpusearch.engine.rewrite import FIELD_BOOSTS as FIELD_BOOSTS
 from corpusearch.errors import BadDateError, QueryError, UnknownFieldError
-from corpusearch.rewrite import FIELD_BOOSTS as FIELD_BOOSTS
 
 MAX_QUERY_CHARS = 512  # longer queries are refused: parsing time grows with length
 MAX_NESTING = 16  # parentheses deeper than this are refused
@@ -126,7 +126,7 @@ def parse_query(text: str, schema: Any) -> Any:
     """The Whoosh tree for ``text``: OR of the words, free words in the ``text`` field.
 
     Free words stay ``Term("text", ...)`` and phrases ``Phrase("text", ...)`` until
-    :func:`corpusearch.rewrite.to_fields` spreads them over the weighted fields.
+    :func:`corpusearch.engine.rewrite.to_fields` spreads them over the weighted fields.
     """
     cleaned = sanitize(text)
     parser = _Parser(rewrite.TEXT, schema, group=OrGroup)

@@ -14,9 +14,9 @@ from typing import Any
 
 from whoosh import query as q
 
-from corpusearch.aliases import Aliases, Key, terms_of
-from corpusearch.analysis import fold, term
-from corpusearch.scoring import FieldsTerm
+from corpusearch.engine.aliases import Aliases, Key, terms_of
+from corpusearch.engine.analysis import fold, term
+from corpusearch.engine.scoring import FieldsTerm
 
 TEXT = "text"
 VOCABULARY = "words"  # the unstemmed words of title and text, for typos and wildcards

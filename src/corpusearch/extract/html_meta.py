@@ -9,8 +9,8 @@ from urllib.parse import urlsplit
 from lxml.etree import tostring as lxml_tostring  # type: ignore[import-untyped]
 from trafilatura.metadata import extract_metadata
 
-from corpusearch.extraction import PageMetadata
-from corpusearch.metadata import (
+from corpusearch.extract.extraction import PageMetadata
+from corpusearch.extract.metadata import (
     find_date,
     is_person_name,
     parse_byline,

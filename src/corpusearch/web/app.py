@@ -26,21 +26,10 @@ from corpusearch.errors import (
     IndexNotFoundError,
     QueryError,
 )
-from corpusearch.web_support import (
-    FACET_FILTERS,
-    FACET_LABELS,
-    ResultCache,
-    SearchParams,
-    allowed_hosts,
-    citation,
-    export_name,
-    hits_csv,
-    host_name,
-    http_url,
-    index_version,
-    is_loopback,
-    safe_snippet,
-)
+from corpusearch.web.cache import ResultCache, index_version
+from corpusearch.web.export import citation, export_name, hits_csv
+from corpusearch.web.params import FACET_FILTERS, FACET_LABELS, SearchParams
+from corpusearch.web.security import allowed_hosts, host_name, http_url, is_loopback, safe_snippet
 
 PAGE_SIZE = 10
 MAX_API_LIMIT = 100

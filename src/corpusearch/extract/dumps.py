@@ -11,7 +11,7 @@ import gc
 from collections import Counter
 from collections.abc import Iterator, Sequence
 
-from corpusearch.dumps_lines import (
+from corpusearch.extract.dumps_lines import (
     FURNITURE,
     JUNK,
     STOPWORDS,
@@ -29,9 +29,9 @@ from corpusearch.dumps_lines import (
     parse_lines,
     words_of,
 )
-from corpusearch.dumps_meta import dump_metadata, is_byline
-from corpusearch.dumps_model import StackedModel, densest_span, shipped_model, smooth
-from corpusearch.extraction import Block, Extraction
+from corpusearch.extract.dumps_meta import dump_metadata, is_byline
+from corpusearch.extract.dumps_model import StackedModel, densest_span, shipped_model, smooth
+from corpusearch.extract.extraction import Block, Extraction
 
 
 def _heuristic_body(lines: Sequence[Line], boilerplate: frozenset[str]) -> list[int]:
@@ -232,7 +232,7 @@ def extract_dump(text: str, *, boilerplate: frozenset[str] = frozenset()) -> Ext
     """Clean one text dump: body blocks (headings marked, title excluded) and stated metadata.
 
     ``boilerplate`` holds lines known to repeat across the corpus's pages (see
-    :mod:`corpusearch.boilerplate`); they are never body.
+    :mod:`corpusearch.extract.shared_lines`); they are never body.
     """
     return extract_dump_with(text, shipped_model(), boilerplate=boilerplate)
 

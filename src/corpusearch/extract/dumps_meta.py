@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
-from corpusearch.dumps_lines import (
+from corpusearch.extract.dumps_lines import (
     FURNITURE,
     JUNK,
     SENTENCE_END,
@@ -19,8 +19,8 @@ from corpusearch.dumps_lines import (
     is_prose,
     is_teaser_marker,
 )
-from corpusearch.extraction import Block, PageMetadata
-from corpusearch.metadata import (
+from corpusearch.extract.extraction import Block, PageMetadata
+from corpusearch.extract.metadata import (
     TITLE_SEPARATORS,
     find_date,
     fold_caps,

@@ -18,7 +18,7 @@ from functools import cache
 from importlib import resources
 from typing import Any, NamedTuple
 
-from corpusearch.dumps_lines import (
+from corpusearch.extract.dumps_lines import (
     JUNK,
     MARKER_WORDS,
     STOPWORDS,
@@ -39,7 +39,7 @@ from corpusearch.dumps_lines import (
     markers,
     words_of,
 )
-from corpusearch.metadata import find_date, split_title
+from corpusearch.extract.metadata import find_date, split_title
 
 _THRESHOLD = 10  # words a line must exceed to count for the densest span
 
@@ -513,9 +513,13 @@ class StackedModel:
 
 @cache
 def shipped_model() -> StackedModel | None:
-    """The model in ``corpusearch/data/line_model.json``, or None when it is missing or stale."""
+    """The model in ``corpusearch/extract/data/line_model.json``, or None when it is missing or stale."""
     try:
-        text = resources.files("corpusearch").joinpath("data/line_model.json").read_text("utf-8")
+        text = (
+            resources.files("corpusearch.extract")
+            .joinpath("data/line_model.json")
+            .read_text("utf-8")
+        )
         return StackedModel.from_json(json.loads(text))
     except (OSError, ValueError, KeyError):
         return None
