@@ -8,6 +8,7 @@ credits, disclaimers and share furniture inside it are dropped and short lines b
 from __future__ import annotations
 
 import gc
+import itertools
 from collections import Counter
 from collections.abc import Iterator, Sequence
 
@@ -32,6 +33,7 @@ from corpusearch.extract.dumps_lines import (
 from corpusearch.extract.dumps_meta import dump_metadata, is_byline
 from corpusearch.extract.dumps_model import StackedModel, densest_span, shipped_model, smooth
 from corpusearch.extract.extraction import Block, Extraction
+from corpusearch.extract.tuning import knob
 
 
 def _heuristic_body(lines: Sequence[Line], boilerplate: frozenset[str]) -> list[int]:
@@ -48,12 +50,17 @@ def _model_body(
     chosen = set(smooth(probabilities))
     prose = [is_prose(line) for line in lines]
     # Paragraphs come in runs too: a run of prose the model mostly keeps is kept whole.
+    run_share = knob("dump_prose_run_share")
     for run in _prose_runs(lines, prose, boilerplate):
-        if 2 * len(chosen.intersection(run)) >= len(run):
+        if len(chosen.intersection(run)) >= run_share * len(run):
             chosen.update(run)
     # Where the model agrees with the densest span of prose, keep that span's prose whole.
     span_prose = [index for index in range(start, end) if prose[index]]
-    if span_prose and 2 * len(chosen.intersection(span_prose)) >= len(span_prose):
+    if (
+        knob("dump_span_keep")
+        and span_prose
+        and 2 * len(chosen.intersection(span_prose)) >= len(span_prose)
+    ):
         chosen.update(span_prose)
         chosen.update(
             i
@@ -68,10 +75,16 @@ def _model_body(
         return ordered
     # Comments, teasers and tags follow the article: nothing after their marker is body, unless
     # what the model keeps after a teaser box speaks of what the article spoke of before it.
+    # A single marker line (a share bar's "Comments") never ends the article when the densest
+    # prose span (which no marker line splits) lies after it.
+    after_prose = sum(lines[i].words for i in span_prose)
+    enough = knob("dump_marker_prose_words")
     stop = len(lines)
     for index in range(first + 1, len(lines)):
         teaser, comment = markers(lines[index].text, lines[index].words)
         if comment or is_comments_header(lines[index]):
+            if start > index and after_prose >= enough:
+                continue
             stop = index
             break
         if teaser and not any(i > index for i in span_prose):
@@ -81,6 +94,7 @@ def _model_body(
             break
     kept = [index for index in ordered if index < stop]
     # A short line far from any other chosen line is stray furniture.
+    stray = knob("dump_stray_distance")
     kept = [
         index
         for position, index in enumerate(kept)
@@ -93,9 +107,45 @@ def _model_body(
             ),
             default=99,
         )
-        <= 5
+        <= stray
     ]
-    return kept + _closing_list(lines, kept[-1], boilerplate) if kept else kept
+    gap = int(knob("dump_gap_lines"))
+    if gap:
+        kept = _fill_gaps(lines, kept, boilerplate, gap)
+    if not kept or not knob("dump_closing_list"):
+        return kept
+    return kept + _closing_list(lines, kept[-1], boilerplate)
+
+
+def _fill_gaps(
+    lines: Sequence[Line], kept: Sequence[int], boilerplate: frozenset[str], most: int
+) -> list[int]:
+    """``kept`` with the lines of each gap of at most ``most`` lines between two kept lines,
+    when none of them is furniture: list-shaped bodies (results, recipes, line-ups) sit between
+    the prose the model keeps, and their short lines are what it misses."""
+    filled = list(kept)
+    for before, after in itertools.pairwise(kept):
+        gap = range(before + 1, after)
+        if not 0 < len(gap) <= most:
+            continue
+        if all(_article_shaped(lines[i], boilerplate) for i in gap):
+            filled.extend(gap)
+    return sorted(filled)
+
+
+def _article_shaped(line: Line, boilerplate: frozenset[str]) -> bool:
+    """A line that may stand inside an article: not shared furniture, junk, a marker or a caption."""
+    text = line.text
+    teaser, comment = markers(text, line.words)
+    return not (
+        teaser
+        or comment
+        or text in boilerplate
+        or JUNK.match(text)
+        or FURNITURE.search(text)
+        or is_caption(line, None)
+        or (line.bullet and line.words <= 3)
+    )
 
 
 def _prose_runs(
@@ -172,7 +222,8 @@ def _continues(lines: Sequence[Line], chosen: Sequence[int], marker: int) -> boo
         for word in words_of(lines[index].text.lower())
         if len(word) > 3 and word not in STOPWORDS
     ]
-    return len(after) >= 10 and sum(word in before for word in after) >= 0.3 * len(after)
+    share = knob("dump_continues_share")
+    return len(after) >= 10 and sum(word in before for word in after) >= share * len(after)
 
 
 def _image_text(lines: Sequence[Line], index: int) -> bool:

@@ -15,6 +15,7 @@ from trafilatura.utils import load_html
 from corpusearch.extract.extraction import Block, Extraction
 from corpusearch.extract.html_meta import page_metadata
 from corpusearch.extract.metadata import find_date
+from corpusearch.extract.tuning import knob
 
 # Block-level elements of trafilatura's XML body and of HTML; anything else is inline.
 _BLOCK_TAGS = frozenset(
@@ -36,9 +37,8 @@ _SENTENCE_END = (".", "!", "?", "…", '"', "”", "»", "。", ")")
 _CLOCK = re.compile(r"\b\d{1,2}:\d\d\b")
 _MIN_WORDS = 10  # less than this is a menu or a caption, not an article
 # readability is consulted when trafilatura's text is this short, or when the page's
-# paragraphs hold this many times more text (the article may run on past what it kept).
+# paragraphs hold knob("html_more_text") times more text (the article may run on past what it kept).
 _SHORT_TEXT = 500
-_MORE_TEXT = 1.5
 
 
 def extract_html(html: str, *, url: str | None = None) -> Extraction:
@@ -58,7 +58,7 @@ def extract_html(html: str, *, url: str | None = None) -> Extraction:
         document = None
     blocks = _blocks(document.body) if document is not None else []
     text_length = sum(len(block.text) for block in blocks)
-    if text_length < _SHORT_TEXT or _paragraph_chars(tree) > _MORE_TEXT * text_length:
+    if text_length < _SHORT_TEXT or _paragraph_chars(tree) > knob("html_more_text") * text_length:
         blocks = _prefer_readability(blocks, html)
     if sum(len(_WORD.findall(block.text)) for block in blocks) < _MIN_WORDS:
         blocks = []
