@@ -15,7 +15,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from corpusearch.errors import ArticleNotFoundError, CorpusearchError
+from corpusearch.context import around, split_paragraph_id
+from corpusearch.errors import CorpusearchError
 
 if TYPE_CHECKING:
     from corpusearch.corpus import Corpus
@@ -89,18 +90,9 @@ def cite_paragraphs(corpus: Corpus, paragraph_ids: Iterable[str]) -> tuple[Citab
     """The paragraphs with these ids (``ARTICLE-N``); raises ArticleNotFoundError for an unknown one."""
     found: list[Citable] = []
     for paragraph_id in paragraph_ids:
-        article_id, _, number = paragraph_id.rpartition("-")
-        if not article_id or not number.isdigit():
-            raise ArticleNotFoundError(
-                f"no paragraph with id {paragraph_id!r}", hint="paragraph ids look like ARTICLE-N"
-            )
-        article = corpus.article(article_id)
-        paragraph = next((p for p in article.paragraphs if p.position == int(number)), None)
-        if paragraph is None:
-            raise ArticleNotFoundError(
-                f"article {article_id} has no paragraph {number}",
-                hint=f"it has {len(article.paragraphs)}: see corpusearch show {article_id}",
-            )
+        article_id, position = split_paragraph_id(paragraph_id)
+        window = around(corpus.article(article_id), position, 0)
+        article, paragraph = window.article, window.paragraph
         found.append(
             Citable(
                 id=paragraph_id,
