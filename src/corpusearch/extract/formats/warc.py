@@ -16,6 +16,7 @@ so that a large archive never has to be held in memory.
 
 from __future__ import annotations
 
+import gzip
 import importlib
 import re
 from collections import Counter
@@ -29,7 +30,8 @@ from corpusearch.extract.formats import InputRecord, RecordProblem
 __all__ = ["HTML_TYPES", "read_warc"]
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
-PAGES = ("response", "resource")  # the record types that hold a capture
+PAGES = ("response", "resource")
+MAGIC = b"WARC/"  # the record types that hold a capture
 CHARSET_SNIFF_BYTES = 4096  # a <meta charset> stands in the page's head
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([\w-]+)""", re.IGNORECASE)
 _STATUS_SKIPS = {3: "redirect", 4: "error response", 5: "error response"}
@@ -45,6 +47,11 @@ class _Capture:
 
 def read_warc(path: Path, skipped: Counter[str]) -> Iterator[InputRecord | RecordProblem]:
     """The latest HTML capture of each URL in the archive at ``path``, in archive order."""
+    try:
+        _check_magic(path)
+    except (OSError, EOFError, ValueError) as error:
+        yield RecordProblem(str(path), _message(error))
+        return
     chosen: dict[str, _Capture] = {}
     problems: list[RecordProblem] = []
     for capture in _captures(path, skipped, problems):
@@ -59,10 +66,24 @@ def read_warc(path: Path, skipped: Counter[str]) -> Iterator[InputRecord | Recor
         yield from _read_chosen(path, wanted)
 
 
-def _iterate(stream: Any) -> Any:
+def _check_magic(path: Path) -> None:
+    """Raise ValueError unless the file (gzipped or not) starts like a WARC record."""
+    with path.open("rb") as stream:
+        head = stream.read(2)
+    if head == b"\x1f\x8b":
+        with gzip.open(path, "rb") as unzipped:
+            head = unzipped.read(len(MAGIC))
+    else:
+        with path.open("rb") as stream:
+            head = stream.read(len(MAGIC))
+    if head != MAGIC:
+        raise ValueError("not a WARC file (its first record does not start with WARC/)")
+
+
+def _iterate(stream: Any, *, check_digests: bool = False) -> Any:
     # warcio ships no type hints: it is loaded as Any, and only when an archive is read.
     archive = importlib.import_module("warcio.archiveiterator")
-    return archive.ArchiveIterator(stream)
+    return archive.ArchiveIterator(stream, check_digests=check_digests)
 
 
 def _load_failed() -> type[Exception]:
@@ -126,7 +147,7 @@ def _read_chosen(path: Path, wanted: dict[int, _Capture]) -> Iterator[InputRecor
     location = str(path)
     try:
         with path.open("rb") as stream:
-            for ordinal, record in enumerate(_iterate(stream)):
+            for ordinal, record in enumerate(_iterate(stream, check_digests=True)):
                 capture = wanted.get(ordinal)
                 if capture is not None:
                     location = f"{path}@{capture.offset}"
@@ -138,6 +159,8 @@ def _read_chosen(path: Path, wanted: dict[int, _Capture]) -> Iterator[InputRecor
 def _record(path: Path, record: Any, capture: _Capture) -> InputRecord | RecordProblem:
     location = f"{path}@{capture.offset}"
     body: bytes = record.content_stream().read()  # HTTP chunking and compression undone
+    if not _complete(record):
+        return RecordProblem(location, f"the capture of {capture.url} is cut short or damaged")
     headers = record.http_headers if record.rec_type == "response" else record.rec_headers
     html = _decode(body, headers.get_header("Content-Type") or "")
     if not html.strip():
@@ -151,6 +174,18 @@ def _record(path: Path, record: Any, capture: _Capture) -> InputRecord | RecordP
         url=capture.url,
         captured=capture.captured or None,
     ).with_digest()
+
+
+def _complete(record: Any) -> bool:
+    """False when the record's digest fails, or it states one that its cut content never reached."""
+    passed = record.digest_checker.passed
+    if passed is None:
+        headers = record.rec_headers
+        stated = headers.get_header("WARC-Payload-Digest") or headers.get_header(
+            "WARC-Block-Digest"
+        )
+        return not stated
+    return bool(passed)
 
 
 def _decode(body: bytes, content_type: str) -> str:

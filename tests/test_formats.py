@@ -1,0 +1,202 @@
+"""Scraper exports (JSON Lines, CSV) through the record readers: real files written by the tests."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from corpusearch.errors import UnsupportedFileError
+from corpusearch.extract.formats import (
+    InputRecord,
+    RecordProblem,
+    format_of,
+    is_multi_record,
+    records_of,
+)
+from corpusearch.extract.formats.exports import looks_like_page
+from seedpaths import SEEDS
+
+BODY = (
+    "The offensive to retake Mosul entered its final phase on Thursday, officials said.\n\n"
+    "Muqtada al-Sadr threatened to boycott the elections if the electoral law is not changed."
+)
+
+
+def _jsonl(path: Path, rows: list[dict[str, Any] | str]) -> Path:
+    lines = [row if isinstance(row, str) else json.dumps(row, ensure_ascii=False) for row in rows]
+    data = ("\n".join(lines) + "\n").encode("utf-8")
+    path.write_bytes(gzip.compress(data) if path.name.endswith(".gz") else data)
+    return path
+
+
+def _split(
+    items: list[InputRecord | RecordProblem],
+) -> tuple[list[InputRecord], list[RecordProblem]]:
+    records = [item for item in items if isinstance(item, InputRecord)]
+    problems = [item for item in items if isinstance(item, RecordProblem)]
+    return records, problems
+
+
+def test_jsonl_with_a_broken_line_reports_it_and_reads_the_rest(tmp_path: Path) -> None:
+    path = _jsonl(
+        tmp_path / "export.jsonl",
+        [
+            {
+                "url": "https://example.org/mosul",
+                "title": "Mosul offensive",
+                "maintext": BODY,
+                "date_publish": "2017-07-06 10:00:00",
+                "authors": ["Leela Jacinto"],
+                "source_domain": "france24.com",
+                "language": "en",
+            },
+            '{"url": "https://example.org/broken", "title": ',
+            "",
+            {"title": "a record with no text"},
+            {"link": "https://example.org/html", "raw_html": "<html><body><p>Hi</p></body></html>"},
+        ],
+    )
+    records, problems = _split(list(records_of(path)))
+    assert [problem.location for problem in problems] == [f"{path}:2", f"{path}:4"]
+    assert "not valid JSON" in problems[0].reason
+    assert "no text or html field (fields: title)" in problems[1].reason
+    first, second = records
+    assert first.key == "https://example.org/mosul"
+    assert first.kind == "body"
+    assert first.text == BODY
+    assert (first.title, first.authors, first.date, first.source, first.language) == (
+        "Mosul offensive",
+        ("Leela Jacinto",),
+        "2017-07-06",
+        "france24.com",
+        "en",
+    )
+    assert first.location == f"{path}:1"
+    assert second.kind == "html"
+    assert second.url == "https://example.org/html"
+
+
+def test_gzipped_jsonl_reads_the_same_records(tmp_path: Path) -> None:
+    rows: list[dict[str, Any] | str] = [{"url": "https://example.org/a", "text": BODY}]
+    plain = list(records_of(_jsonl(tmp_path / "a.jsonl", rows)))
+    zipped = list(records_of(_jsonl(tmp_path / "a.jsonl.gz", rows)))
+    assert [r.digest for r in plain if isinstance(r, InputRecord)] == [
+        r.digest for r in zipped if isinstance(r, InputRecord)
+    ]
+
+
+def test_csv_with_a_bom_and_a_multiline_cell(tmp_path: Path) -> None:
+    path = tmp_path / "export.csv"
+    text = (
+        "url,headline,content,published,author\r\n"
+        f'https://example.org/1,"Mosul, the day after","{BODY}",2017-07-06,"Eldad Shavit; Joshua Schwartz"\r\n'
+        "https://example.org/2,Second,A body.,July 7 2017,\r\n"
+        "https://example.org/3,Third,Another body.,someday,\r\n"
+        "https://example.org/4,Too many,cells,2017-01-01,x,y\r\n"
+    )
+    path.write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
+    stream = records_of(path)
+    records, problems = _split(list(stream))
+    assert [r.url for r in records] == [
+        "https://example.org/1",
+        "https://example.org/2",
+        "https://example.org/3",
+    ]
+    first = records[0]
+    assert first.title == "Mosul, the day after"
+    assert first.text.replace("\r\n", "\n") == BODY
+    assert first.authors == ("Eldad Shavit", "Joshua Schwartz")
+    assert first.date == "2017-07-06"
+    # the first record spans lines 2-4 (its text holds a blank line): the next ones start after
+    assert [r.location for r in records] == [f"{path}:2", f"{path}:5", f"{path}:6"]
+    assert records[1].date == "2017-07-07"
+    assert records[2].date is None  # kept, undated, and counted
+    assert stream.skipped == {"date not understood (kept, undated)": 1}
+    assert [p.location for p in problems] == [f"{path}:7"]
+
+
+def test_a_sidecar_maps_fields_and_says_what_the_text_is(tmp_path: Path) -> None:
+    path = _jsonl(
+        tmp_path / "custom.jsonl",
+        [{"story": BODY, "meta": {"published": "2019-03-01"}, "permalink": "https://x.org/s"}],
+    )
+    sidecar = {
+        "fields": {"text": "story", "date": "meta.published", "url": "permalink"},
+        "text_is": "page",
+        "source": "Example Times",
+    }
+    (tmp_path / "custom.meta.json").write_text(json.dumps(sidecar), encoding="utf-8")
+    (record,) = list(records_of(path))
+    assert isinstance(record, InputRecord)
+    assert (record.kind, record.date, record.url, record.source) == (
+        "page-text",
+        "2019-03-01",
+        "https://x.org/s",
+        "Example Times",
+    )
+    # an option given by the caller wins over the sidecar
+    (again,) = list(records_of(path, fields={"url": "nope"}))
+    assert isinstance(again, InputRecord) and again.url is None and again.key == "line:1"
+
+
+def test_a_bad_sidecar_is_one_problem(tmp_path: Path) -> None:
+    path = _jsonl(tmp_path / "x.jsonl", [{"text": BODY}])
+    (tmp_path / "x.meta.json").write_text('{"fields": {"body": "story"}}', encoding="utf-8")
+    (problem,) = list(records_of(path))
+    assert isinstance(problem, RecordProblem)
+    assert "unknown field 'body'" in problem.reason
+
+
+def test_a_grown_export_keeps_the_keys_and_digests_of_its_old_records(tmp_path: Path) -> None:
+    rows: list[dict[str, Any] | str] = [{"text": f"Body number {i}. " * 5} for i in range(3)]
+    path = _jsonl(tmp_path / "grow.jsonl", rows)
+    before = {r.key: r.digest for r in records_of(path) if isinstance(r, InputRecord)}
+    _jsonl(path, [*rows, {"url": "https://example.org/new", "text": BODY}])
+    after = {r.key: r.digest for r in records_of(path) if isinstance(r, InputRecord)}
+    assert {k: after[k] for k in before} == before
+    assert set(after) - set(before) == {"https://example.org/new"}
+
+
+def test_text_that_is_markup_is_taken_as_html(tmp_path: Path) -> None:
+    path = _jsonl(tmp_path / "scrapy.jsonl", [{"url": "u", "body": "<!DOCTYPE html><html></html>"}])
+    (record,) = list(records_of(path))
+    assert isinstance(record, InputRecord) and record.kind == "html"
+
+
+def test_a_whole_page_dump_is_told_from_an_extracted_body() -> None:
+    page = next(SEEDS.glob("*.txt")).read_text(encoding="utf-8")
+    assert looks_like_page(page)
+    assert not looks_like_page(BODY)
+
+
+def test_the_registry_names_the_formats(tmp_path: Path) -> None:
+    assert format_of(Path("a/b.JSONL.gz")) == ".jsonl.gz"
+    assert format_of(Path("x.warc.gz")) == ".warc.gz"
+    assert is_multi_record(Path("r.pdf"))
+    assert not is_multi_record(Path("page.html"))
+    with pytest.raises(UnsupportedFileError):
+        records_of(tmp_path / "page.txt")
+
+
+def test_reading_a_missing_export_is_a_problem_not_a_crash(tmp_path: Path) -> None:
+    (problem,) = list(records_of(tmp_path / "gone.jsonl"))
+    assert isinstance(problem, RecordProblem)
+    assert problem.location.startswith(str(tmp_path / "gone.jsonl"))
+
+
+def test_importing_corpusearch_loads_no_format_library() -> None:
+    code = (
+        "import sys, corpusearch, corpusearch.extract.formats, corpusearch.extract.language;"
+        "print(sorted(m for m in ('warcio', 'pypdf', 'py3langid', 'numpy', 'reportlab')"
+        " if m in sys.modules))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "[]"
