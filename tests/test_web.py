@@ -5,8 +5,10 @@ from __future__ import annotations
 import csv
 import io
 import json
+import shutil
 import socket
 import threading
+import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -234,7 +236,7 @@ def test_corpus_text_and_metadata_are_escaped(evil_client: FlaskClient) -> None:
     pages.append(evil_client.get("/article/evil").get_data(as_text=True))
     for html in pages:
         assert "<mark>payload</mark>" in html or "payload" in html
-        for bad in (SCRIPT, IMG, "<svg", "<b>", "<i>", "<u>", 'href="javascript:'):
+        for bad in (SCRIPT, IMG, "<svg onload", "<b>", "<i>", "<u>", 'href="javascript:'):
             assert bad not in html
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "Evil &amp; Co" in pages[0]
@@ -356,3 +358,168 @@ def test_server_keeps_its_own_limits_not_waitress_defaults(app: Flask) -> None:
         assert server.adj.expose_tracebacks is False
     finally:
         server.close()
+
+
+# --- the analyst's workflow: timeline, citations, similar, context, saved, batch, facets -------
+
+TOKEN = "test-token"
+
+
+@pytest.fixture
+def writable(seed_index: Path, tmp_path: Path) -> FlaskClient:
+    """A client over a writable copy of the seed index, with a known form token."""
+    copy = tmp_path / "index"
+    shutil.copytree(seed_index, copy)
+    return create_app({"INDEX": str(copy), "TESTING": True, "FORM_TOKEN": TOKEN}).test_client()
+
+
+def test_results_show_a_timeline_whose_bars_narrow_the_dates(client: FlaskClient) -> None:
+    html = client.get("/?q=iraq").get_data(as_text=True)
+    svg = html[html.index('<svg class="timeline"') : html.index("</svg>") + 6]
+    root = ET.fromstring(svg)
+    links = [a.get("href") or "" for a in root.iter("{http://www.w3.org/2000/svg}a")]
+    assert links and all("since=" in link and "until=" in link for link in links)
+    narrowed = client.get(links[0])
+    assert narrowed.status_code == 200 and "matching paragraph" in narrowed.get_data(as_text=True)
+    assert "<script" not in html
+    timeline = client.get("/api/timeline?q=iraq").get_json()
+    assert timeline["unit"] in ("month", "year") and timeline["bins"]
+    articles = client.get("/api/search?q=iraq&group=1").get_json()["total"]
+    assert sum(b["count"] for b in timeline["bins"]) + timeline["undated"] == articles
+
+
+def test_the_query_syntax_help_is_collapsed_and_the_article_keeps_the_search_box(
+    app: Flask, client: FlaskClient
+) -> None:
+    assert '<details class="help" id="syntax-help">' in client.get("/").get_data(as_text=True)
+    summary = first_article(app)
+    html = client.get(f"/article/{summary.id}?q=iraq").get_data(as_text=True)
+    assert 'id="q" name="q" value="iraq"' in html and "Back to results" in html
+
+
+def test_every_export_format_parses_back(client: FlaskClient) -> None:
+    import bibtexparser
+    import rispy
+
+    total = client.get("/api/search?q=mosul").get_json()["total"]
+    ris = client.get("/export.ris?q=mosul")
+    assert 'filename="corpusearch-mosul.ris"' in ris.headers["Content-Disposition"]
+    assert len(rispy.loads(ris.get_data(as_text=True))) == total
+    bib = bibtexparser.parse_string(client.get("/export.bib?q=mosul").get_data(as_text=True))
+    assert len(bib.entries) == total and not bib.failed_blocks
+    csl = json.loads(client.get("/export.csl.json?q=mosul").get_data())
+    assert len(csl) == total and all(item["type"] == "webpage" for item in csl)
+    html = client.get("/?q=mosul").get_data(as_text=True)
+    for extension in ("ris", "bib", "csl.json"):
+        assert f'href="/export.{extension}?q=mosul"' in html
+
+
+def test_each_hit_has_a_citation_without_javascript(client: FlaskClient) -> None:
+    hit = client.get("/api/search?q=mosul").get_json()["hits"][0]
+    html = client.get("/?q=mosul").get_data(as_text=True)
+    assert '<details class="cite">' in html and f'id="cite-{hit["id"]}" readonly' in html
+    assert f"para. {hit['position']}" in html
+    page = client.get(f"/cite/{hit['id']}?q=mosul").get_data(as_text=True)
+    assert "TY  - ELEC" in page and "@online{" in page and escape('"type": "webpage"') in page
+    ris = client.get(f"/cite/{hit['id']}?format=ris")
+    assert ris.headers["Content-Disposition"] == f'attachment; filename="{hit["id"]}.ris"'
+    assert client.get("/cite/nope-1").status_code == 404
+    assert client.get("/cite/a%20b").status_code == 404
+
+
+def test_similar_paragraphs_and_context_pages(app: Flask, client: FlaskClient) -> None:
+    corpus = Corpus(app.config["INDEX"])
+    hit = corpus.search("Muqtada al-Sadr", limit=1).hits[0]
+    api = client.get(f"/api/similar/{hit.id}?limit=3").get_json()
+    assert api == json.loads(json.dumps(corpus.similar(hit.id, limit=3).to_json()))
+    page = client.get(f"/similar/{hit.id}?q=Sadr").get_data(as_text=True)
+    assert 'class="card"' in page and escape(hit.text) in page
+    window = client.get(f"/api/context/{hit.id}?n=1").get_json()
+    assert [p["position"] for p in window["paragraphs"]] == [
+        hit.position - 1,
+        hit.position,
+        hit.position + 1,
+    ]
+    assert client.get(f"/api/context/{hit.article}-999").status_code == 404
+    assert client.get("/api/similar/nope-1").status_code == 404
+
+
+def test_saving_a_search_needs_the_form_token(writable: FlaskClient) -> None:
+    form = {"name": "militias", "q": "militias", "since": "2000"}
+    assert writable.post("/saved", data=form).status_code == 403
+    assert writable.post("/saved", data={**form, "token": "guess"}).status_code == 403
+    cross = writable.post(
+        "/saved", data={**form, "token": TOKEN}, headers={"Sec-Fetch-Site": "cross-site"}
+    )
+    assert cross.status_code == 403
+    assert "militias" not in writable.get("/saved").get_data(as_text=True)
+
+
+def test_save_list_open_mark_and_remove_a_search(writable: FlaskClient) -> None:
+    results = writable.get("/?q=militias").get_data(as_text=True)
+    assert f'name="token" value="{TOKEN}"' in results and 'action="/saved"' in results
+    saved = writable.post(
+        "/saved", data={"name": "militias", "q": "militias", "since": "2000", "token": TOKEN}
+    )
+    assert saved.status_code == 303 and saved.headers["Location"].endswith("/saved")
+    listing = writable.get("/saved").get_data(as_text=True)
+    total = writable.get("/api/search?q=militias&since=2000").get_json()["total"]
+    assert 'href="/saved/militias"' in listing and f"<strong>{total}</strong>" in listing
+    page = writable.get("/saved/militias").get_data(as_text=True)
+    assert f"militias: {total} new of {total}" in page and page.count('class="card"') == total
+    seen = writable.post("/saved/militias/seen", data={"token": TOKEN})
+    assert seen.status_code == 303
+    assert "militias: 0 new of" in writable.get("/saved/militias").get_data(as_text=True)
+    assert writable.post("/saved/militias/remove", data={"token": TOKEN}).status_code == 303
+    assert writable.get("/saved/militias").status_code == 404
+    bad = writable.post("/saved", data={"name": "x", "q": "foo:bar", "token": TOKEN})
+    assert bad.status_code == 400 and "Traceback" not in bad.get_data(as_text=True)
+
+
+def test_batch_form_counts_each_query_and_downloads_the_rows(writable: FlaskClient) -> None:
+    assert 'name="queries"' in writable.get("/batch").get_data(as_text=True)
+    queries = "Sadr\nfoo:bar\nMaliki\nzzzqqq\n"
+    assert writable.post("/batch", data={"queries": queries}).status_code == 403
+    page = writable.post("/batch", data={"queries": queries, "token": TOKEN})
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and "4 queries" in html
+    assert html.count('class="failed"') == 1 and "unknown field" in html
+    sadr = writable.get("/api/search?q=Sadr").get_json()["total"]
+    assert f'<td class="num">{sadr}</td>' in html
+    download = writable.post(
+        "/batch", data={"queries": queries, "token": TOKEN, "download": "csv", "source": "France"}
+    )
+    rows = list(csv.DictReader(io.StringIO(download.get_data(as_text=True))))
+    assert {row["query"] for row in rows} == {"Sadr", "foo:bar", "Maliki", "zzzqqq"}
+    assert all(row["source"] == "France 24" for row in rows if row["rank"])
+    too_many = writable.post("/batch", data={"queries": "x\n" * 501, "token": TOKEN})
+    assert too_many.status_code == 400 and "at most 500" in too_many.get_data(as_text=True)
+
+
+@pytest.fixture(scope="module")
+def many_sources(tmp_path_factory: pytest.TempPathFactory) -> FlaskClient:
+    index = tmp_path_factory.mktemp("many-sources")
+    Corpus(index).add(
+        Article(
+            id=f"src{number:02d}",
+            path=f"/nowhere/src{number}.txt",
+            title=f"Report {number}",
+            paragraphs=(Paragraph(1, None, f"Militias report number {number}."),),
+            source=f"Publisher {number:02d}",
+            date=f"2019-{number % 12 + 1:02d}-01",
+        )
+        for number in range(25)
+    )
+    return create_app({"INDEX": str(index), "TESTING": True}).test_client()
+
+
+def test_a_long_facet_folds_beyond_ten_and_can_be_searched(many_sources: FlaskClient) -> None:
+    html = many_sources.get("/?q=militias").get_data(as_text=True)
+    sources = html[html.index('id="facet-source"') :]
+    sources = sources[: sources.index("</section>")]
+    assert sources.count("<li>") == 25
+    assert "<summary>15 more</summary>" in sources
+    assert 'list="list-source"' in sources and sources.count("<option value=") == 25
+    assert '<input type="hidden" name="q" value="militias">' in sources
+    narrowed = many_sources.get("/?q=militias&source=Publisher+07").get_data(as_text=True)
+    assert "1 matching paragraph" in narrowed

@@ -28,6 +28,7 @@ SPARKS = " ▁▂▃▄▅▆▇█"
 SVG_WIDTH = 640
 SVG_HEIGHT = 120
 SVG_AXIS = 18  # room under the bars for the first and last period's label
+SVG_MAX_BAR = 48  # a bar no wider than this, so one or two periods do not fill the chart
 _DATE = re.compile(r"(\d{4})(?:-(\d{2}))?")
 
 
@@ -108,12 +109,13 @@ class Timeline:
             f'role="group" aria-label="{_attr(label)}">'
         ]
         for index, b in enumerate(self.bins):
-            x = index * step + gap / 2
+            width = min(step - gap, SVG_MAX_BAR)
+            x = index * step + (step - width) / 2
             height = max(plot * b.count / most, 1.5) if b.count else 0.0
             y = plot - height
             title = f"{b.period}: {b.count} article{'s' if b.count != 1 else ''}"
             bar = (
-                f'<rect class="bar" x="{x:.1f}" y="{y:.1f}" width="{step - gap:.1f}" height="{height:.1f}"/>'
+                f'<rect class="bar" x="{x:.1f}" y="{y:.1f}" width="{width:.1f}" height="{height:.1f}"/>'
                 f'<rect class="hot" x="{index * step:.1f}" y="0" width="{step:.1f}" height="{plot}"/>'
             )
             if b.count and link is not None:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import io
 import json
 import logging
 import re
+import secrets
 import sys
 import threading
 import webbrowser
@@ -15,10 +17,21 @@ from math import ceil
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, Response, abort, current_app, g, render_template, request, url_for
+from flask import (
+    Flask,
+    Response,
+    abort,
+    current_app,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from markupsafe import Markup, escape
 from werkzeug.exceptions import HTTPException, InternalServerError, RequestEntityTooLarge
 
+from corpusearch.citations import render as render_citations
 from corpusearch.corpus import Corpus
 from corpusearch.errors import (
     ArticleNotFoundError,
@@ -27,13 +40,22 @@ from corpusearch.errors import (
     QueryError,
 )
 from corpusearch.web.cache import ResultCache, index_version
-from corpusearch.web.export import citation, export_name, hits_csv
+from corpusearch.web.export import EXPORTS, MEDIA_TYPES, citation, export_name
+from corpusearch.web.overview import FACET_TOP, Overview, overview_of
 from corpusearch.web.params import FACET_FILTERS, FACET_LABELS, SearchParams
-from corpusearch.web.security import allowed_hosts, host_name, http_url, is_loopback, safe_snippet
+from corpusearch.web.security import (
+    allowed_hosts,
+    form_allowed,
+    host_name,
+    http_url,
+    is_loopback,
+    safe_snippet,
+)
 
 PAGE_SIZE = 10
 MAX_API_LIMIT = 100
 ARTICLE_ID = re.compile(r"[\w.\-]{1,200}")
+CONTEXT_DEFAULT = 2  # paragraphs either side in /api/context
 CSP = (
     "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
     "base-uri 'none'; frame-ancestors 'none'"
@@ -48,6 +70,9 @@ DEFAULTS: dict[str, Any] = {
     "CACHE_SIZE": 1024,  # cached search results (keyed by index version)
     "SEARCHES_AT_ONCE": 2,  # concurrent index searches; more only contend for the GIL
     "SEND_FILE_MAX_AGE_DEFAULT": 3600,
+    "BATCH_MAX_QUERIES": 500,  # queries in one batch from the form (the body limit caps it too)
+    "BATCH_HITS": 10,  # hits per query in a batch download
+    # FORM_TOKEN: the secret the form posts carry; a fresh random one per app unless set.
 }
 log = logging.getLogger(__name__)
 
@@ -60,7 +85,14 @@ class _State:
     corpus: Corpus
     cache: ResultCache
     gate: threading.BoundedSemaphore
+    token: str
     meta: dict[str, tuple[object, Any]] = field(default_factory=dict)
+
+    @property
+    def saved(self) -> Any:
+        from corpusearch.saved import SavedSearches
+
+        return SavedSearches(self.corpus)
 
     def version(self) -> tuple[object, ...]:
         if "version" not in g:
@@ -79,6 +111,20 @@ class _State:
             return self.corpus.search(
                 params.q, **params.search_kwargs(), limit=limit, page=params.page
             )
+
+    def overview(self, params: SearchParams) -> Overview:
+        """Every facet value and the timeline of a search (any page, any order), cached."""
+        from corpusearch.timeline import matching_articles
+
+        whole = replace(params, page=1, sort="relevance", group=False)
+        key = ("overview", self.version(), whole.key())
+
+        def compute() -> Overview:
+            with self.gate:
+                hits = matching_articles(self.corpus, params.q, **params.filters())
+            return overview_of(hits)
+
+        return self.cache.get_or_compute(key, compute)
 
     def cached(self, name: str, compute: Any) -> Any:
         """A value derived from the whole index (choices, article list), kept per index version."""
@@ -105,6 +151,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         Corpus(index),
         ResultCache(int(app.config["CACHE_SIZE"])),
         threading.BoundedSemaphore(int(app.config["SEARCHES_AT_ONCE"])),
+        str(app.config.get("FORM_TOKEN") or secrets.token_urlsafe(32)),
     )
     app.config["ALLOWED_HOSTS"] = allowed_hosts(app.config["HOST"], app.config["EXTRA_HOSTS"])
     app.jinja_env.trim_blocks = True
@@ -112,6 +159,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.jinja_env.filters["marked"] = lambda text: Markup(safe_snippet(text))
     app.jinja_env.filters["http_url"] = http_url
     app.jinja_env.globals["facet_labels"] = FACET_LABELS
+    app.jinja_env.globals["facet_top"] = FACET_TOP
     app.before_request(_check_request)
     app.after_request(_secure_headers)
     app.register_error_handler(HTTPException, _http_error)
@@ -242,13 +290,28 @@ def _form_context(state: _State, params: SearchParams) -> dict[str, Any]:
 def _results_page(state: _State, params: SearchParams) -> str:
     result = state.search(params)
     pages = max(ceil(result.total / result.limit), 1)
+    overview = state.overview(params) if result.total else None
     return render_template(
         "search.html",
         **_form_context(state, params),
         result=result,
+        overview=overview,
         pages=pages,
         page_numbers=_page_numbers(min(params.page, pages), pages),
     )
+
+
+def _check_form() -> None:
+    """Refuse a form post that did not come from one of this server's pages."""
+    sent = request.form.get("token", "")
+    if not form_allowed(sent, _state().token, request.headers.get("Sec-Fetch-Site")):
+        abort(403, "This form must be sent from the page that shows it; reload it and try again.")
+
+
+def _download(body: str, extension: str, name: str) -> Response:
+    response = Response(body, mimetype=MEDIA_TYPES.get(extension, "application/octet-stream"))
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
 
 
 def _routes(app: Flask) -> None:
@@ -282,7 +345,7 @@ def _routes(app: Flask) -> None:
             return _corpus_error(err)
         paragraphs = [(p, _highlight(state, p.text, params.q)) for p in article.paragraphs]
         return render_template(
-            "article.html", article=article, paragraphs=paragraphs, params=params
+            "article.html", **_form_context(state, params), article=article, paragraphs=paragraphs
         )
 
     @app.get("/api/search")
@@ -311,7 +374,7 @@ def _routes(app: Flask) -> None:
         except CorpusearchError as err:
             return _corpus_error(err)
 
-    @app.get("/export.<any(csv, json):extension>")
+    @app.get('/export.<any(csv, json, ris, bib, "csl.json"):extension>')
     def export(extension: str) -> Any:
         params = SearchParams.from_args(request.args)
         if not params.active:
@@ -321,10 +384,7 @@ def _routes(app: Flask) -> None:
             result = _state().search(params, int(current_app.config["EXPORT_LIMIT"]))
         except CorpusearchError as err:
             return _corpus_error(err)
-        if extension == "csv":
-            body = hits_csv(result.hits)
-            mimetype = "text/csv"
-        else:
+        if extension == "json":
             hits = [{**hit.to_json(), "citation": citation(hit)} for hit in result.hits]
             data = {
                 "query": result.query,
@@ -333,12 +393,11 @@ def _routes(app: Flask) -> None:
                 "hits": hits,
             }
             body = _json_text(data, indent=2)
-            mimetype = "application/json"
-        response = Response(body, mimetype=mimetype)
-        response.headers["Content-Disposition"] = (
-            f'attachment; filename="{export_name(params.q, extension)}"'
-        )
-        return response
+        else:
+            body = render_citations(result.hits, EXPORTS[extension])
+        return _download(body, extension, export_name(params.q, extension))
+
+    _workflow_routes(app)
 
     @app.context_processor
     def helpers() -> dict[str, Any]:
@@ -354,12 +413,212 @@ def _routes(app: Flask) -> None:
                 return search_url(params, since=value, until=value, page=1)
             return search_url(params, **{FACET_FILTERS.get(facet, facet): value, "page": 1})
 
+        def timeline_svg(params: SearchParams, timeline: Any) -> Markup:
+            def link(period: Any) -> str:
+                return search_url(params, since=period.since, until=period.until, page=1)
+
+            label = (
+                f"Matching articles by {timeline.unit}; each bar narrows the search to its period"
+            )
+            return Markup(timeline.svg(link, label=label))
+
         return {
             "hit_url": hit_url,
             "search_url": search_url,
             "facet_url": facet_url,
             "facet_filters": FACET_FILTERS,
+            "timeline_svg": timeline_svg,
+            "citation": citation,
+            "form_token": _state().token,
         }
+
+
+def _paragraph_id(paragraph_id: str) -> str:
+    if not ARTICLE_ID.fullmatch(paragraph_id):
+        abort(404, "No paragraph has this id.")
+    return paragraph_id
+
+
+def _workflow_routes(app: Flask) -> None:
+    """Similar paragraphs, context, citations, saved searches and batch search."""
+
+    @app.get("/similar/<paragraph_id>")
+    def similar_page(paragraph_id: str) -> Any:
+        from corpusearch.context import context
+
+        state = _state()
+        params = _params()
+        try:
+            window = context(state.corpus, _paragraph_id(paragraph_id), 0)
+            with state.gate:
+                result = state.corpus.similar(paragraph_id, limit=PAGE_SIZE)
+        except CorpusearchError as err:
+            return _corpus_error(err)
+        return render_template(
+            "similar.html", **_form_context(state, params), window=window, result=result
+        )
+
+    @app.get("/api/similar/<paragraph_id>")
+    def api_similar(paragraph_id: str) -> Any:
+        state = _state()
+        try:
+            with state.gate:
+                result = state.corpus.similar(_paragraph_id(paragraph_id), limit=_api_limit())
+        except CorpusearchError as err:
+            return _corpus_error(err)
+        return _json(result.to_json())
+
+    @app.get("/api/context/<paragraph_id>")
+    def api_context(paragraph_id: str) -> Any:
+        from corpusearch.context import context
+
+        try:
+            around = int(request.args.get("n", CONTEXT_DEFAULT))
+        except ValueError:
+            around = CONTEXT_DEFAULT
+        try:
+            window = context(_state().corpus, _paragraph_id(paragraph_id), around)
+        except CorpusearchError as err:
+            return _corpus_error(err)
+        return _json(window.to_json())
+
+    @app.get("/api/timeline")
+    def api_timeline() -> Any:
+        params = _params()
+        if not params.active:
+            return _error_page(400, "Bad request", "Give a query with ?q=…")
+        try:
+            return _json(_state().overview(params).timeline.to_json())
+        except CorpusearchError as err:
+            return _corpus_error(err)
+
+    @app.get("/cite/<paragraph_id>")
+    def cite_page(paragraph_id: str) -> Any:
+        from corpusearch.citations import cite_paragraphs
+
+        state = _state()
+        params = _params()
+        try:
+            (record,) = cite_paragraphs(state.corpus, [_paragraph_id(paragraph_id)])
+        except CorpusearchError as err:
+            return _corpus_error(err)
+        extension = request.args.get("format", "")
+        if extension in EXPORTS:
+            body = render_citations([record], EXPORTS[extension])
+            return _download(body, extension, f"{paragraph_id}.{extension}")
+        formats = {
+            name: render_citations([record], fmt)
+            for name, fmt in (("RIS", "ris"), ("BibTeX", "bibtex"), ("CSL-JSON", "csl-json"))
+        }
+        return render_template(
+            "cite.html",
+            **_form_context(state, params),
+            record=record,
+            formats=formats,
+            extensions=EXPORTS,
+        )
+
+    @app.get("/saved")
+    def saved_page() -> Any:
+        state = _state()
+        try:
+            runs = state.saved.run_all(mark=False)
+        except CorpusearchError as err:
+            return _corpus_error(err)
+        return render_template("saved.html", **_form_context(state, SearchParams()), runs=runs)
+
+    @app.get("/saved/<name>")
+    def saved_search_page(name: str) -> Any:
+        state = _state()
+        try:
+            run = state.saved.run(name, mark=False)
+        except CorpusearchError as err:
+            return _saved_error(err)
+        params = SearchParams(q=run.search.query, **dict(run.search.filters))
+        return render_template("saved.html", **_form_context(state, params), run=run)
+
+    @app.post("/saved")
+    def saved_add() -> Any:
+        _check_form()
+        state = _state()
+        params = SearchParams.from_args(request.form)
+        name = request.form.get("name", "") or params.q
+        try:
+            state.saved.add(name, params.q, replace=True, **params.filters())
+        except CorpusearchError as err:
+            return _saved_error(err)
+        return redirect(url_for("saved_page"), 303)
+
+    @app.post("/saved/<name>/seen")
+    def saved_seen(name: str) -> Any:
+        _check_form()
+        try:
+            _state().saved.run(name, mark=True)
+        except CorpusearchError as err:
+            return _saved_error(err)
+        return redirect(url_for("saved_page"), 303)
+
+    @app.post("/saved/<name>/remove")
+    def saved_remove(name: str) -> Any:
+        _check_form()
+        try:
+            _state().saved.remove(name)
+        except CorpusearchError as err:
+            return _saved_error(err)
+        return redirect(url_for("saved_page"), 303)
+
+    @app.get("/batch")
+    def batch_page() -> Any:
+        state = _state()
+        return render_template("batch.html", **_form_context(state, SearchParams()), queries="")
+
+    @app.post("/batch")
+    def batch_run() -> Any:
+        _check_form()
+        return _batch(request.form)
+
+
+def _saved_error(err: CorpusearchError) -> tuple[Any, int]:
+    from corpusearch.saved import SavedSearchError
+
+    if isinstance(err, SavedSearchError) and "no saved search" in str(err):
+        return _error_page(404, "No such saved search", str(err))
+    if isinstance(err, SavedSearchError | QueryError):
+        return _error_page(400, "Cannot save this search", str(err))
+    return _corpus_error(err)
+
+
+def _batch(form: Mapping[str, str]) -> Any:
+    """Run the queries of the batch form; a table of counts, or the rows as a download."""
+    from corpusearch.batch import BatchError, batch_search, parse_queries, write_results
+
+    state = _state()
+    params = SearchParams.from_args(form)
+    text = form.get("queries", "")
+    download = form.get("download", "")
+    limit = int(current_app.config["BATCH_HITS"])
+    try:
+        queries = parse_queries(text)
+        most = int(current_app.config["BATCH_MAX_QUERIES"])
+        if len(queries) > most:
+            raise BatchError(f"{len(queries)} queries; the form runs at most {most} at once")
+        results: list[Any] = []
+        filters: dict[str, Any] = params.filters()
+        for query in queries:  # through the gate one query at a time: searches go on meanwhile
+            with state.gate:
+                results.extend(batch_search(state.corpus, [query], limit=limit, **filters))
+    except IndexNotFoundError as err:
+        return _corpus_error(err)
+    except CorpusearchError as err:
+        context = _form_context(state, params)
+        return render_template("batch.html", **context, queries=text, error=str(err)), 400
+    if download in ("csv", "json"):
+        buffer = io.StringIO()
+        write_results(results, download, buffer)
+        return _download(buffer.getvalue(), download, f"corpusearch-batch.{download}")
+    return render_template(
+        "batch.html", **_form_context(state, params), queries=text, results=results
+    )
 
 
 def make_server(app: Flask, host: str, port: int, threads: int = 8) -> Any:

@@ -1,74 +1,29 @@
-"""Search results as citations and CSV downloads."""
+"""Search results as downloads: CSV, JSON and the citation formats, with safe file names."""
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections.abc import Iterable
 from typing import Any
 
+from corpusearch.citations import CSV_COLUMNS, citation, render
 
-def citation(hit: Any) -> str:
-    """A one-line citation of a hit: authors, title, source, date, paragraph and URL when known."""
-    parts = []
-    if hit.authors:
-        parts.append(", ".join(hit.authors))
-    parts.append(f"“{hit.title}”" if hit.title else f"“{hit.article}”")
-    if hit.source:
-        parts.append(hit.source)
-    parts.append(hit.date or "n.d.")
-    parts.append(f"para. {hit.position}")
-    text = ", ".join(parts) + "."
-    return f"{text} {hit.url}" if hit.url else text
+__all__ = ["CSV_COLUMNS", "EXPORTS", "MEDIA_TYPES", "citation", "export_name", "hits_csv"]
 
-
-CSV_COLUMNS = (
-    "rank",
-    "citation",
-    "title",
-    "authors",
-    "source",
-    "date",
-    "paragraph",
-    "section",
-    "url",
-    "article",
-    "id",
-    "score",
-    "text",
-)
-
-
-def _cell(value: object) -> str:
-    text = "" if value is None else str(value)
-    # Keep spreadsheets from evaluating corpus text as a formula.
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+# URL extension of a download -> the citation format it holds.
+EXPORTS = {"csv": "csv", "json": "json", "ris": "ris", "bib": "bibtex", "csl.json": "csl-json"}
+MEDIA_TYPES = {
+    "csv": "text/csv",
+    "json": "application/json",
+    "ris": "application/x-research-info-systems",
+    "bib": "application/x-bibtex",
+    "csl.json": "application/vnd.citationstyles.csl+json",
+}
 
 
 def hits_csv(hits: Iterable[Any]) -> str:
     """The hits as CSV with a header row and a citation per hit."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
-    for rank, hit in enumerate(hits, 1):
-        row = (
-            rank,
-            citation(hit),
-            hit.title,
-            "; ".join(hit.authors),
-            hit.source,
-            hit.date,
-            hit.position,
-            hit.section,
-            hit.url,
-            hit.article,
-            hit.id,
-            f"{hit.score:.4f}",
-            hit.text,
-        )
-        writer.writerow([_cell(value) for value in row])
-    return buffer.getvalue()
+    return render(hits, "csv")
 
 
 def export_name(query: str, extension: str) -> str:

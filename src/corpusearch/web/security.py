@@ -1,7 +1,9 @@
-"""What keeps the local web form safe: the Host check, markup-safe snippets, http-only links."""
+"""What keeps the local web form safe: the Host check, markup-safe snippets, http-only links,
+and the token that keeps other sites from posting to its forms."""
 
 from __future__ import annotations
 
+import hmac
 import html
 import ipaddress
 import re
@@ -84,3 +86,11 @@ def http_url(url: str | None) -> str | None:
         return None
     scheme = url.split(":", 1)[0].strip().lower() if ":" in url else ""
     return url if scheme in ("http", "https") else None
+
+
+def form_allowed(sent_token: str, token: str, fetch_site: str | None) -> bool:
+    """Whether a form post comes from a page of this server: it carries the token its pages
+    embed (another site cannot read it), and the browser does not say it is cross-site."""
+    if fetch_site not in (None, "", "same-origin", "none"):
+        return False
+    return bool(sent_token) and hmac.compare_digest(sent_token.encode(), token.encode())
