@@ -55,6 +55,9 @@ INDENT = 0.8
 SHORT_LINE = 0.7
 # Fewer characters than this per page, on average: no text layer (a scanned document).
 SCANNED_CHARS_PER_PAGE = 20
+PLACEHOLDER_AUTHORS = frozenset(
+    {"anonymous", "unknown", "admin", "administrator", "user", "author"}
+)
 FIRST_PAGE_LINES = 15  # where the title, byline and date of a report stand
 _SENTENCE_END = re.compile(r"[.!?:;\"”’)…]$")
 _HYPHENATED = re.compile(r"(\w+)[-\u00ad]$")
@@ -267,7 +270,9 @@ def _metadata(reader: Any) -> dict[str, Any]:
     author = " ".join(str(info.author or "").split())
     if author:
         names = [name.strip() for name in re.split(r";|\band\b|&|,(?=\s*\w+\s+\w+)", author)]
-        found["authors"] = tuple(name for name in names if name)
+        kept = tuple(name for name in names if _is_author_name(name))
+        if kept:
+            found["authors"] = kept
     try:
         created = info.creation_date
     except (ValueError, TypeError):
@@ -275,6 +280,15 @@ def _metadata(reader: Any) -> dict[str, Any]:
     if isinstance(created, datetime):
         found["created"] = created.date().isoformat()
     return found
+
+
+def _is_author_name(name: str) -> bool:
+    """Not a writer's placeholder ("anonymous") or a login name ("jsmith")."""
+    return (
+        bool(name)
+        and name.lower() not in PLACEHOLDER_AUTHORS
+        and (" " in name or name[0].isupper())
+    )
 
 
 def paragraphs_of(lines: Sequence[Line]) -> list[tuple[int, str]]:
