@@ -18,6 +18,7 @@ from corpusearch.extract.dumps_lines import (
     STOPWORDS,
     Line,
     content_words,
+    ends_sentence,
     is_caption,
     is_comment_marker,
     is_comments_header,
@@ -51,7 +52,12 @@ def _model_body(
     prose = [is_prose(line) for line in lines]
     # Paragraphs come in runs too: a run of prose the model mostly keeps is kept whole.
     run_share = knob("dump_prose_run_share")
-    for run in _prose_runs(lines, prose, boilerplate):
+    shortest = knob("dump_run_sentence_words")
+    sentences = [
+        is_prose_line or (line.words >= shortest and not line.bullet and ends_sentence(line.text))
+        for line, is_prose_line in zip(lines, prose, strict=True)
+    ]
+    for run in _prose_runs(lines, sentences, boilerplate):
         if len(chosen.intersection(run)) >= run_share * len(run):
             chosen.update(run)
     # Where the model agrees with the densest span of prose, keep that span's prose whole.
@@ -303,6 +309,24 @@ def extract_dump_with(
             gc.enable()
 
 
+def _safety_net(
+    lines: Sequence[Line],
+    chosen: list[int],
+    kept: list[tuple[int, Block]],
+    boilerplate: frozenset[str],
+) -> tuple[list[int], list[tuple[int, Block]]]:
+    """The body with the densest prose span merged in, when the cleaner kept less than
+    ``knob("dump_safety_share")`` of that span's prose words: a simple, robust extractor's
+    article is never lost to the line model and the rules after it."""
+    start, end = densest_span(lines, boilerplate)
+    span_words = sum(lines[i].words for i in range(start, end) if is_prose(lines[i]))
+    kept_words = sum(lines[i].words for i, block in kept if not block.heading)
+    if not span_words or kept_words >= knob("dump_safety_share") * span_words:
+        return chosen, kept
+    merged = sorted(set(chosen).union(range(start, end)))
+    return merged, _blocks(lines, merged, boilerplate)
+
+
 def _extract(text: str, model: StackedModel | None, boilerplate: frozenset[str]) -> Extraction:
     lines = parse_lines(text)
     if not lines:
@@ -316,6 +340,8 @@ def _extract(text: str, model: StackedModel | None, boilerplate: frozenset[str])
         # The model kept no paragraph: the densest prose span is a better guess than nothing.
         chosen = _heuristic_body(lines, boilerplate)
         kept = _blocks(lines, chosen, boilerplate)
+    elif model is not None:
+        chosen, kept = _safety_net(lines, chosen, kept, boilerplate)
     lead = kept[0][0] if kept else -1
     if (
         lead >= 0

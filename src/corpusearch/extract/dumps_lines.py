@@ -115,6 +115,8 @@ def parse_lines(text: str) -> list[Line]:
     previous_blank = True
     make = tuple.__new__  # Line(...) goes through a Python-level __new__: twice as slow
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ")
+    if not text.isascii():  # a line of zero-width characters only is blank, not a line
+        text = text.translate(_INVISIBLE)
     for raw in text.split("\n"):
         words = raw.split()
         if not words:
@@ -136,6 +138,7 @@ def parse_lines(text: str) -> list[Line]:
     return lines
 
 
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
 _WIDE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 
 

@@ -60,6 +60,7 @@ def extract_html(html: str, *, url: str | None = None) -> Extraction:
     text_length = sum(len(block.text) for block in blocks)
     if text_length < _SHORT_TEXT or _paragraph_chars(tree) > knob("html_more_text") * text_length:
         blocks = _prefer_readability(blocks, html)
+    blocks = _safety_net(blocks, html, url)
     if sum(len(_WORD.findall(block.text)) for block in blocks) < _MIN_WORDS:
         blocks = []
     blocks = _recover_headings(blocks, tree)
@@ -68,6 +69,31 @@ def extract_html(html: str, *, url: str | None = None) -> Extraction:
     if blocks and meta.title and _fold(blocks[0].text) == _fold(meta.title):
         blocks = blocks[1:]
     return Extraction.of(_trim_edges(blocks), meta)
+
+
+# The safety net looks at a recall-leaning extraction only when the body is this short: a longer
+# body is an article already, and a second trafilatura pass costs as much as the first.
+_SAFETY_WORDS = 250
+
+
+def _safety_net(blocks: list[Block], html: str, url: str | None) -> list[Block]:
+    """trafilatura's recall-leaning blocks instead of ``blocks`` when these hold less than
+    ``knob("html_safety_share")`` of its words: a page with a clear article never comes out
+    empty or near-empty because the precision setting and the rules after it cut too much."""
+    words = sum(len(_WORD.findall(block.text)) for block in blocks if not block.heading)
+    if words >= _SAFETY_WORDS:
+        return blocks
+    tree = load_html(html)
+    if tree is None:
+        return blocks
+    document = trafilatura.bare_extraction(
+        tree, url=url, favor_recall=True, include_comments=False, include_tables=True
+    )
+    if not isinstance(document, Document) or document.body is None:
+        return blocks
+    alternative = _blocks(document.body)
+    theirs = sum(len(_WORD.findall(block.text)) for block in alternative if not block.heading)
+    return alternative if words < knob("html_safety_share") * theirs else blocks
 
 
 def _paragraph_chars(tree: Any) -> int:

@@ -36,18 +36,27 @@ KNOBS: dict[str, Knob] = {
         Knob(
             "dump_prose_run_share",
             "dumps",
-            0.5,
+            0.3,
             2.0,
-            (0.3, 0.5, 0.7),
+            (0.3,),
             "a run of prose lines is kept whole when the line model keeps this share of it "
             "(paragraphs come in runs; the model's misses inside one are its errors)",
         ),
         Knob(
+            "dump_run_sentence_words",
+            "dumps",
+            5.0,
+            10.0,
+            (5.0,),
+            "a line of at least this many words that ends a sentence belongs to a run of prose "
+            "(short sentences must not split the run the rule above keeps whole)",
+        ),
+        Knob(
             "dump_span_keep",
             "dumps",
-            1.0,
             0.0,
-            (),
+            0.0,
+            (1.0,),
             "where the model keeps half the densest prose span, keep the span's prose whole",
         ),
         Knob(
@@ -63,16 +72,16 @@ KNOBS: dict[str, Knob] = {
             "dumps",
             0.3,
             2.0,
-            (0.2, 0.3, 0.45),
+            (),
             "after a teaser marker, chosen lines sharing this share of their content words with "
             "the article before it continue the article",
         ),
         Knob(
             "dump_stray_distance",
             "dumps",
-            5.0,
+            3.0,
             999.0,
-            (3.0, 5.0, 8.0),
+            (5.0,),
             "a short chosen line further than this many lines from any other chosen line is "
             "stray furniture",
         ),
@@ -81,16 +90,16 @@ KNOBS: dict[str, Knob] = {
             "dumps",
             60.0,
             1e9,
-            (40.0, 60.0, 120.0),
+            (),
             "a single marker line (share-bar 'Comments', a teaser heading) ends the article only "
             "when less than this many words of densest-span prose follow it",
         ),
         Knob(
             "dump_gap_lines",
             "dumps",
-            3.0,
             0.0,
-            (3.0, 6.0, 12.0),
+            0.0,
+            (3.0,),
             "a gap of at most this many lines between two kept lines, none of them furniture, "
             "is article (the short lines of list-shaped bodies the line model misses)",
         ),
@@ -99,7 +108,7 @@ KNOBS: dict[str, Knob] = {
             "dumps",
             0.5,
             0.0,
-            (0.3, 0.5, 0.7),
+            (0.3,),
             "safety net: when the cleaned body holds less than this share of the densest prose "
             "span's words, the span's prose is merged back in",
         ),
@@ -108,7 +117,7 @@ KNOBS: dict[str, Knob] = {
             "html",
             1.5,
             1e9,
-            (1.25, 1.5, 2.0),
+            (2.0,),
             "readability is consulted when the page's <p> text is this many times trafilatura's",
         ),
         Knob(
@@ -116,7 +125,7 @@ KNOBS: dict[str, Knob] = {
             "html",
             0.5,
             0.0,
-            (0.3, 0.5),
+            (),
             "safety net: when the cleaned body holds less than this share of the words "
             "trafilatura's recall setting keeps, that extraction is used instead",
         ),
