@@ -79,17 +79,19 @@ NAME_FIELDS = ("authors", "topics", "source")
 NAME_WORDS = "words"  # sub-field of a name field analysed into folded words, for field terms
 
 ANALYSIS_DIFFERENCES = (
-    "Accents: OpenSearch's asciifolding filter stands for Whoosh's accent_map; both fold Latin "
-    "letters with diacritics to ASCII, they may differ on rarer letters (install analysis-icu "
-    "and put icu_folding in its place to fold every script).",
+    "Accents: OpenSearch's asciifolding filter stands for Whoosh's accent_map. Both fold Latin "
+    "letters with diacritics to ASCII; asciifolding also folds superscripts, subscripts and "
+    "ligatures (m² -> m2, ﬁ -> fi), which ours keep, and may differ on rarer letters (install "
+    "analysis-icu and put icu_folding in its place to fold every script).",
     "Snowball: Lucene's English (Porter2) Snowball stemmer stands for NLTK's; both implement "
     "the same algorithm.",
     "British spellings: our rules stop at the first one that applies; the exported filters "
-    "apply in sequence, so a word two rules match (very rare) can be rewritten twice.",
+    "apply in sequence, so a word two rules match (very rare) can be rewritten twice, and the "
+    "'ae' rule rewrites only the first 'ae' of a word.",
     "Dotted acronyms: U.S.A.-style words are joined up to 6 letters (ours: any length).",
     "Greek letters: spelled out by a character filter for the 24 basic letters, upper and lower "
     "case; accented Greek letters are folded, not spelled out.",
-    'Stop words after a possessive or apostrophe ("it\'s"): ours drop them and close the gap, '
+    'Stop words glued to an apostrophe ("it\'s"): ours drop them and close the gap, '
     "OpenSearch's stop filter drops them but leaves a position gap, so a phrase across one "
     "needs a slop of 1 there.",
     "Protected acronyms (IS, US, ...): indexed as 'is_', 'us_' (see ACRONYM_MARK) instead of "
