@@ -399,6 +399,74 @@ def test_export_of_a_10k_paragraph_corpus(tmp_path: Path, scale_corpus: Corpus) 
     assert body["collapse"]["field"] == "article"
 
 
+def test_bulk_actions_feed_the_bulk_helper_the_exported_lines(
+    tmp_path: Path, corpus: Corpus
+) -> None:
+    helpers = pytest.importorskip("opensearchpy.helpers")
+    serializer = pytest.importorskip("opensearchpy.serializer").JSONSerializer()
+    from corpusearch.engine.opensearch_live import bulk_actions
+
+    report = export_opensearch(corpus, tmp_path, max_bytes=8192)
+    lines = [
+        json.loads(line)
+        for path in report.bulk_files
+        for line in path.read_text(encoding="utf-8").splitlines()
+    ]
+    sent: list[Any] = []
+    for action in bulk_actions(tmp_path):
+        head, source = helpers.expand_action(action)
+        sent.extend([head, serializer.loads(serializer.dumps(source))])
+    assert sent == lines
+
+
+def _response_of(corpus: Corpus, query: str, *, group: bool) -> dict[str, Any]:
+    """What OpenSearch answers, built from a local search of the same query (same hits)."""
+    local = corpus.search(query, group=group, limit=3)
+    hits = []
+    for hit in local.hits:
+        raw: dict[str, Any] = {
+            "_index": "corpusearch",
+            "_id": hit.id,
+            "_score": hit.score,
+            "_source": {
+                k: v for k, v in hit.to_json().items() if k not in ("snippet", "score", "others")
+            },
+            "highlight": {"text": [hit.snippet]},
+        }
+        if group:
+            raw["inner_hits"] = {
+                "others": {"hits": {"total": {"value": hit.others + 1}, "hits": []}}
+            }
+        hits.append(raw)
+    aggregations: dict[str, Any] = {
+        name: {
+            "buckets": [{"key": int(v) if name == "year" else v, "doc_count": n} for v, n in values]
+        }
+        for name, values in local.facets.items()
+    }
+    aggregations["articles"] = {"value": local.total}
+    total = {"value": local.total, "relation": "eq"}
+    return {
+        "took": 3,
+        "hits": {"total": total, "max_score": None, "hits": hits},
+        "aggregations": aggregations,
+    }
+
+
+@pytest.mark.parametrize("group", [False, True])
+def test_responses_render_like_local_results(corpus: Corpus, group: bool) -> None:
+    from corpusearch.engine.opensearch_query import plan_translation, result_of_response
+    from corpusearch.engine.query import Filters
+    from corpusearch.engine.search import SearchRequest
+
+    query = "Muqtada al-Sadr"
+    request = SearchRequest(query, Filters(), limit=3, group=group)
+    result = result_of_response(
+        _response_of(corpus, query, group=group), plan_translation(corpus, request)
+    )
+    assert result.to_json() == corpus.search(query, group=group, limit=3).to_json()
+
+
 # --- command line ----------------------------------------------------------------------------
 
 

@@ -294,7 +294,7 @@ def search_body(
     if request.group:
         body["collapse"] = {
             "field": COLLAPSE_FIELD,
-            "inner_hits": {"name": OTHERS, "size": 0, "track_total_hits": True},
+            "inner_hits": {"name": OTHERS, "size": 0},  # its hits.total counts them
         }
         aggs["articles"] = {
             "cardinality": {"field": COLLAPSE_FIELD, "precision_threshold": CARDINALITY_PRECISION}
