@@ -30,7 +30,7 @@ from typing import Any
 from whoosh.analysis import Filter, RegexTokenizer
 from whoosh.fields import ID, TEXT, FieldType
 
-from corpusearch.engine.analysis import WORD
+from corpusearch.engine.analysis import APOSTROPHES
 from corpusearch.stored import analysis_filter
 
 __all__ = [
@@ -51,6 +51,21 @@ OTHER = "other"  # any other detected language: folded only
 DEFAULT_FIELD = "text"  # English, and text of unknown language: analysis.text_analyzer
 FILTER_PREFIX = "lang:"  # stored indexes name our filters "lang:fr" (see corpusearch.stored)
 _APOSTROPHES = re.compile("['’‘ʼʿʾ`]")
+# Arabic short vowels are optional in writing, and its stemmer reads words without them: they go
+# before stemming. Elsewhere marks go after it: Snowball stemmers read accents (French é, Russian й).
+MARKS_FIRST = frozenset({"ar"})
+# Combining marks written inside words (Latin accents in decomposed text, Arabic short vowels,
+# Hebrew points) are not \w: without them a vowelled Arabic word would split at each vowel.
+_LETTER = "[\\w\u0300-\u036f\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0591-\u05c7]"
+WORD = rf"{_LETTER}+(?:[.{APOSTROPHES}]{_LETTER}+)*"  # analysis.WORD, with marks
+# nltk's ISRI stop list (49 words) leaves out the commonest particles, which its stemmer skips
+# by their length; these are the prepositions, conjunctions and pronouns that make up most of
+# any Arabic sentence.
+ARABIC_PARTICLES = (
+    "في", "من", "على", "إلى", "الى", "عن", "مع", "أن", "ان", "إن", "لا", "ما", "لم", "لن", "قد",
+    "هذا", "هذه", "ذلك", "تلك", "هو", "هي", "هم", "كان", "أو", "او", "ثم", "كل", "بين", "عند",
+    "حتى", "بعد", "قبل", "منذ", "التي", "الذي", "وفي", "ومن", "فقط", "أي", "اي", "إذا", "اذا",
+)  # fmt: skip
 _TATWEEL = "\u0640"  # the Arabic stretching stroke: typography, not spelling
 _CACHE_LIMIT = 200_000
 
@@ -93,7 +108,8 @@ def query_fields(present: Iterable[str | None]) -> list[str]:
 
 @cache
 def language_analyzer(code: str) -> Any:
-    """Words as the English analyzer splits them, then :class:`LanguageFilter` for ``code``."""
+    """Words as the English analyzer splits them (marks inside them kept), then
+    :class:`LanguageFilter` for ``code``."""
     return RegexTokenizer(WORD) | LanguageFilter(code)
 
 
@@ -144,6 +160,8 @@ def _term_function(code: str) -> Callable[[str], str | None]:
         if found != "":
             return found
         lower = _APOSTROPHES.sub("", word.lower().replace(_TATWEEL, ""))
+        if code in MARKS_FIRST:
+            lower = _fold(lower)
         result = None if lower in stops or len(lower) < 2 else _fold(stem(lower))
         if len(terms) < _CACHE_LIMIT:
             terms[word] = result
@@ -181,7 +199,7 @@ def _stop_words(code: str) -> frozenset[str]:
     if code == "ar":
         from nltk.stem.isri import ISRIStemmer
 
-        return frozenset(ISRIStemmer().stop_words)
+        return frozenset(_fold(word) for word in (*ISRIStemmer().stop_words, *ARABIC_PARTICLES))
     from whoosh.lang.stopwords import stoplists
 
     return frozenset(stoplists.get(code, ()))
