@@ -48,12 +48,31 @@ def hostile_article() -> Article:
     )
 
 
+def badr_articles() -> list[Article]:
+    """Dated reports on one subject over 30 months, more of them some months than others."""
+    found = []
+    for month in range(30):
+        year, number = 2018 + month // 12, month % 12 + 1
+        for copy in range(1 + (month * 7) % 5):
+            found.append(
+                Article(
+                    id=f"badr{month:02d}{copy}",
+                    path=f"/nowhere/badr{month}-{copy}.txt",
+                    title=f"Badr Organization report {year}-{number:02d} ({copy + 1})",
+                    paragraphs=(Paragraph(1, None, f"The Badr Organization said in {year}."),),
+                    source="Wire",
+                    date=f"{year}-{number:02d}-{copy + 1:02d}",
+                )
+            )
+    return found
+
+
 @pytest.fixture(scope="module")
 def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     index = tmp_path_factory.mktemp("browser-index")
     corpus = Corpus(index)
     corpus.index([SEEDS])
-    corpus.add([hostile_article()])
+    corpus.add([hostile_article(), *badr_articles()])
     with background_server(create_app({"INDEX": str(index)})) as url:
         yield url
 
@@ -164,4 +183,96 @@ def test_works_without_javascript_and_on_a_phone(browser: Browser, base_url: str
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390  # no sideways scrolling on a phone
     page.screenshot(path=str(ARTIFACTS / "results-phone.png"), full_page=True)
+    context.close()
+
+
+SCREENSHOTS = Path("/tmp")
+
+
+def test_timeline_bars_narrow_the_dates(page: Page, base_url: str) -> None:
+    p = page
+    p.goto(f"{base_url}?q=Badr+Organization")
+    chart = p.locator("svg.timeline")
+    assert chart.is_visible()
+    box = chart.bounding_box()
+    assert box is not None and box["width"] > 300 and box["height"] > 40
+    bars = chart.locator("a")
+    assert bars.count() >= 30  # a link per month with reports, 2018-01 to 2020-06
+    assert p.locator("svg.timeline rect.bar").first.evaluate(
+        "bar => getComputedStyle(bar).fill"
+    ) not in ("", "none", "rgb(0, 0, 0)")
+    ARTIFACTS.mkdir(exist_ok=True)
+    figure = p.locator("figure.timeline-box")
+    figure.screenshot(path=str(SCREENSHOTS / "corpusearch-timeline.png"))
+    figure.screenshot(path=str(ARTIFACTS / "timeline.png"))
+    p.screenshot(path=str(SCREENSHOTS / "corpusearch-results-timeline.png"), full_page=True)
+    href = bars.last.get_attribute("href") or ""
+    period = re.search(r"since=([\d-]+)", href)
+    assert period is not None
+    bars.last.click()
+    p.wait_for_url(re.compile(rf"since={period.group(1)}&until={period.group(1)}"))
+    dates = p.locator("li.card time").all_inner_texts()
+    assert dates and all(date.startswith(period.group(1)) for date in dates)
+    assert_no_script_ran(p)
+
+
+def test_keyboard_order_is_one_stop_per_hit_and_its_cite_disclosure(
+    page: Page, base_url: str
+) -> None:
+    p = page
+    p.goto(f"{base_url}?q=militias")
+    titles = p.locator("li.card h2 a")
+    titles.first.focus()
+    p.keyboard.press("Tab")
+    focused = p.evaluate("document.activeElement.outerHTML")
+    assert focused.startswith("<summary>Cite or find similar")
+    p.keyboard.press("Tab")
+    assert p.evaluate("document.activeElement.closest('h2') !== null")
+    assert p.evaluate("document.activeElement.href") == titles.nth(1).evaluate("a => a.href")
+    p.keyboard.press("Shift+Tab")
+    p.keyboard.press("Enter")  # opens the disclosure
+    citation = p.locator("li.card").first.locator("details.cite textarea")
+    assert citation.is_visible() and "para." in citation.input_value()
+    p.locator("li.card").first.get_by_role("link", name="Similar paragraphs").click()
+    p.wait_for_url(re.compile(r"/similar/"))
+    assert p.locator("blockquote.quoted").is_visible() and p.locator("li.card").count() > 0
+    assert_no_script_ran(p)
+
+
+def test_save_a_search_and_batch_without_javascript(browser: Browser, base_url: str) -> None:
+    context = browser.new_context(java_script_enabled=False)
+    p = context.new_page()
+    p.goto(f"{base_url}?q=Kataib+Hezbollah")
+    p.get_by_label("Save this search as").fill("kh watch")
+    p.get_by_role("button", name="Save").click()
+    p.wait_for_url(re.compile(r"/saved$"))
+    row = p.locator("tr", has_text="kh watch")
+    assert row.count() == 1
+    new = int(row.locator("td.num").first.inner_text())
+    assert new > 0
+    row.get_by_role("button", name="Mark all as seen").click()
+    p.wait_for_url(re.compile(r"/saved$"))
+    assert p.locator("tr", has_text="kh watch").locator("td.num").first.inner_text() == "0"
+    p.screenshot(path=str(SCREENSHOTS / "corpusearch-saved.png"), full_page=True)
+
+    p.goto(f"{base_url}batch")
+    p.get_by_label("Queries, one per line").fill("Sadr\nfoo:bar\nMaliki")
+    p.get_by_role("button", name="Run").click()
+    assert p.locator("table.table tbody tr").count() == 3
+    assert p.locator("tr.failed").count() == 1
+    p.screenshot(path=str(SCREENSHOTS / "corpusearch-batch.png"), full_page=True)
+    with p.expect_download() as download:
+        p.get_by_role("button", name="CSV").click()
+    assert download.value.suggested_filename == "corpusearch-batch.csv"
+    context.close()
+
+
+def test_facets_come_before_results_on_a_phone(browser: Browser, base_url: str) -> None:
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+    p = context.new_page()
+    p.goto(f"{base_url}?q=iraq")
+    facets = p.locator("aside.facets").bounding_box()
+    first = p.locator("li.card").first.bounding_box()
+    assert facets is not None and first is not None and facets["y"] < first["y"]
+    assert p.evaluate("document.documentElement.scrollWidth") <= 390
     context.close()
