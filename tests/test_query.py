@@ -107,7 +107,7 @@ def test_known_words_get_no_suggestion_or_notice(corpus: Corpus) -> None:
 
 
 def test_explain_shows_analysis_and_expansion(corpus: Corpus) -> None:
-    plan = plan_query("Shi'ite ISIL Hezbolah", corpus._searcher())
+    plan = plan_query("Shi'ite ISIL Hezbolah", corpus.engine.searcher())
     text = "\n".join(plan.explain)
     assert "Shi'ite -> shiit" in text
     assert "alias: isil -> Islamic State" in text
@@ -116,7 +116,7 @@ def test_explain_shows_analysis_and_expansion(corpus: Corpus) -> None:
 
 def test_user_aliases_join_the_shipped_ones(corpus: Corpus) -> None:
     aliases = Aliases.from_groups([["Mosul"], ["Nineveh capital", "Mosul"]])
-    plan = plan_query("Nineveh capital", corpus._searcher(), aliases=aliases)
+    plan = plan_query("Nineveh capital", corpus.engine.searcher(), aliases=aliases)
     assert "mosul" in plan.terms
 
 

@@ -112,7 +112,7 @@ def test_expensive_patterns_are_bounded_and_run(big: Corpus, query: str) -> None
 def test_fuzzy_distance_is_capped_in_the_explanation(big: Corpus) -> None:
     from corpusearch.engine.query import plan_query
 
-    plan = plan_query("karimosel~9", big._searcher())
+    plan = plan_query("karimosel~9", big.engine.searcher())
     assert any("~2" in line for line in plan.explain)
 
 

@@ -10,9 +10,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from html import unescape
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
+
+if TYPE_CHECKING:
+    from corpusearch.corpus import Corpus
 
 from corpusearch import __version__
 from corpusearch.errors import CorpusearchError
@@ -37,7 +40,7 @@ def reported() -> Iterator[None]:
         raise click.ClickException(f"{error.strerror or error}: {error.filename or ''}") from error
 
 
-def corpus_of(ctx: click.Context, aliases: Path | None = None) -> Any:
+def corpus_of(ctx: click.Context, aliases: Path | None = None) -> Corpus:
     from corpusearch.corpus import Corpus
 
     return Corpus(ctx.obj["index"], aliases=aliases)
@@ -65,11 +68,22 @@ def cli(ctx: click.Context, index_dir: Path) -> None:
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--prune", is_flag=True, help="Also drop articles whose files no longer exist.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar or summary.")
+@click.option("--optimize", is_flag=True, help="Merge the index into one segment (slower run).")
 @click.pass_context
-def index(ctx: click.Context, paths: tuple[Path, ...], prune: bool, quiet: bool) -> None:
-    """Index files and folders (default: seeds/); only new and changed files are read."""
+def index(
+    ctx: click.Context, paths: tuple[Path, ...], prune: bool, quiet: bool, optimize: bool
+) -> None:
+    """Index files and folders; only new and changed files are read.
+
+    Without PATH, the files already indexed are checked again (and seeds/ is indexed when there
+    is no index yet).
+    """
+    corpus = corpus_of(ctx)
+    roots: list[Path] = list(paths)
+    if not roots and not corpus.exists() and SEEDS.is_dir():
+        roots = [SEEDS]
     with reported(), _progress(quiet) as progress:
-        report = corpus_of(ctx).index(paths or [SEEDS], prune=prune, progress=progress)
+        report = corpus.index(roots, prune=prune, progress=progress, optimize=optimize)
     for path, reason in report.failed:
         click.echo(f"skipped {path}: {reason}", err=True)
     if not quiet:

@@ -2,28 +2,29 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from corpusearch.engine.aliases import Aliases, load_aliases
-from corpusearch.engine.analysis import STEMS_FILE, load_stems
 from corpusearch.engine.highlight import highlight
 from corpusearch.engine.index import (
+    PARAGRAPH,
     IndexReport,
     Progress,
     add_articles,
     exists,
-    open_index,
     update_index,
 )
 from corpusearch.engine.query import Filters, plan_query
-from corpusearch.engine.scoring import weighting
-from corpusearch.engine.search import SearchRequest, SearchResult, doc_table, run_search, similar
+from corpusearch.engine.search import SearchRequest, SearchResult, run_search, similar
+from corpusearch.engine.searcher import BoundedCache, Engine
 from corpusearch.errors import ArticleNotFoundError
-from corpusearch.records import Article, Paragraph
+from corpusearch.records import Article, ArticleMeta, Paragraph
+
+# Queries whose highlight terms are kept (the web form highlights a whole article per view).
+HIGHLIGHT_CACHE_SIZE = 256
 
 
 @dataclass(frozen=True)
@@ -65,10 +66,8 @@ class Corpus:
         self.path = Path(path)
         self.aliases_file = Path(aliases) if aliases is not None else None
         self._aliases: Aliases | None = None
-        self._ix: Any = None
-        self._lock = threading.Lock()
-        self._local = threading.local()
-        self._terms: dict[tuple[str, int], frozenset[str]] = {}
+        self.engine = Engine(self.path)  # the Whoosh handle and caches, for advanced use
+        self._terms = BoundedCache(HIGHLIGHT_CACHE_SIZE)
 
     def __repr__(self) -> str:
         return f"Corpus({str(self.path)!r})"
@@ -78,10 +77,17 @@ class Corpus:
         return exists(self.path)
 
     def index(
-        self, paths: Iterable[str | Path], *, prune: bool = False, progress: Progress | None = None
+        self,
+        paths: str | Path | Iterable[str | Path],
+        *,
+        prune: bool = False,
+        progress: Progress | None = None,
+        optimize: bool = False,
     ) -> IndexReport:
-        """Index the files under ``paths``; unchanged files are skipped, vanished ones removed."""
-        return update_index(self.path, paths, prune=prune, progress=progress)
+        """Index the files under ``paths`` (one path or several); unchanged files are skipped,
+        vanished ones removed. ``optimize`` merges the index into one segment."""
+        roots = [paths] if isinstance(paths, str | Path) else list(paths)
+        return update_index(self.path, roots, prune=prune, progress=progress, optimize=optimize)
 
     def add(self, articles: Iterable[Article]) -> IndexReport:
         """Index Article records directly, replacing articles with the same id."""
@@ -104,36 +110,40 @@ class Corpus:
         """Ranked paragraphs matching ``query`` and the filters; raises QueryError for a bad query."""
         filters = Filters(author=author, topic=topic, source=source, since=since, until=until)
         request = SearchRequest(query, filters, limit=limit, page=page, sort=sort, group=group)
-        return run_search(self._searcher(), request, aliases=self.aliases())
+        return run_search(self.engine, request, aliases=self.aliases())
 
     def similar(self, paragraph_id: str, *, limit: int = 10) -> SearchResult:
         """Paragraphs most like paragraph ``paragraph_id`` (``ARTICLE-N``), by its distinctive words."""
-        return similar(self._searcher(), paragraph_id, limit=limit)
+        return similar(self.engine, paragraph_id, limit=limit)
 
     def articles(self) -> tuple[ArticleSummary, ...]:
         """Every indexed article's metadata, newest first."""
+        searcher = self.engine.searcher()
         found = [
-            ArticleSummary(**_metadata(meta), paragraphs=meta["count"])
-            for meta in doc_table(self._searcher()).meta.values()  # built once per index version
+            ArticleSummary(**_metadata(meta), paragraphs=meta.paragraphs)
+            for meta in self.engine.view(searcher).articles(searcher).meta.values()
         ]
         return tuple(sorted(found, key=lambda a: (a.date or "", a.title), reverse=True))
 
     def article(self, article_id: str) -> Article:
         """The article with this id (or the article of a paragraph id ``ARTICLE-N``)."""
-        searcher = self._searcher()
-        documents = list(searcher.documents(article=article_id))
-        if not documents and "-" in article_id:
-            documents = list(searcher.documents(article=article_id.rsplit("-", 1)[0]))
-        if not documents:
+        searcher = self.engine.searcher()
+        table = self.engine.view(searcher).articles(searcher)
+        if article_id not in table.meta and "-" in article_id:
+            article_id = article_id.rsplit("-", 1)[0]
+        if article_id not in table.meta:
             raise ArticleNotFoundError(
                 f"no article with id {article_id!r}", hint="list them with: corpusearch articles"
             )
-        documents.sort(key=lambda fields: fields["position"])
+        documents = sorted(
+            searcher.documents(article=article_id, kind=PARAGRAPH),
+            key=lambda fields: fields["position"],
+        )
         paragraphs = tuple(
             Paragraph(fields["position"], fields.get("section"), fields["text"])
             for fields in documents
         )
-        return _article(documents[0]["meta"], paragraphs)
+        return _article(table.meta[article_id], paragraphs)
 
     def highlight(self, text: str, query: str) -> str:
         """``text`` escaped as HTML with the words ``query`` matches (stemmed forms too) marked."""
@@ -141,19 +151,16 @@ class Corpus:
 
     def highlight_terms(self, query: str) -> frozenset[str]:
         """The index terms ``query`` matches, planned once per query and index version."""
-        searcher = self._searcher()
-        key = (query, searcher.reader().generation())
-        terms = self._terms.get(key)
-        if terms is None:
-            terms = plan_query(query, searcher, aliases=self.aliases()).terms
-            if len(self._terms) > 256:
-                self._terms.clear()
-            self._terms[key] = terms
-        return terms
+        searcher = self.engine.searcher()
+        key = (query, self.engine.view(searcher).generation)
+        return self._terms.get_or_compute(
+            key, lambda: plan_query(query, searcher, aliases=self.aliases()).terms
+        )
 
     def aliases(self) -> Aliases:
         """The equivalent names a search expands: shipped, beside the index, and the user's file."""
         if self._aliases is None:
+            self.engine.load_stems()  # the aliases are analysed with the index's stems
             self._aliases = load_aliases(self.aliases_file, self.path)
         return self._aliases
 
@@ -168,41 +175,23 @@ class Corpus:
 
     def close(self) -> None:
         """Close this thread's searcher (others close when their threads end)."""
-        searcher = getattr(self._local, "searcher", None)
-        if searcher is not None:
-            searcher.close()
-            self._local.searcher = None
-
-    def _searcher(self) -> Any:
-        searcher = getattr(self._local, "searcher", None)
-        if searcher is not None:
-            if searcher.up_to_date():
-                return searcher
-            fresh = searcher.refresh()
-            self._local.searcher = fresh
-            return fresh
-        with self._lock:
-            if self._ix is None:
-                self._ix = open_index(self.path)
-                load_stems(self.path / STEMS_FILE)  # most query words then stem without nltk
-        self._local.searcher = self._ix.searcher(weighting=weighting())
-        return self._local.searcher
+        self.engine.close()
 
 
-def _metadata(meta: dict[str, Any]) -> dict[str, Any]:
+def _metadata(meta: ArticleMeta) -> dict[str, Any]:
     """An article's stored metadata as the fields Article and ArticleSummary share."""
     return {
-        "id": meta["id"],
-        "title": meta["title"],
-        "authors": tuple(meta["authors"]),
-        "date": meta["date"],
-        "topics": tuple(meta["topics"]),
-        "source": meta["source"],
-        "path": meta["path"],
-        "url": meta.get("url"),
-        "series": meta.get("series"),
+        "id": meta.id,
+        "title": meta.title,
+        "authors": meta.authors,
+        "date": meta.date,
+        "topics": meta.topics,
+        "source": meta.source,
+        "path": meta.path,
+        "url": meta.url,
+        "series": meta.series,
     }
 
 
-def _article(meta: dict[str, Any], paragraphs: tuple[Paragraph, ...]) -> Article:
-    return Article(**_metadata(meta), paragraphs=paragraphs, digest=meta.get("digest", ""))
+def _article(meta: ArticleMeta, paragraphs: tuple[Paragraph, ...]) -> Article:
+    return Article(**_metadata(meta), paragraphs=paragraphs, digest=meta.digest)

@@ -60,3 +60,91 @@ class Article:
 
     def to_json(self) -> dict[str, Any]:
         return {**self.metadata_json(), "paragraphs": [p.to_json() for p in self.paragraphs]}
+
+
+@dataclass(frozen=True)
+class ArticleMeta:
+    """An indexed article's metadata as the index stores it, once per article.
+
+    ``digest`` says which version of the file was indexed; ``size`` and ``mtime_ns`` let an
+    unchanged file be recognised without reading it; ``paragraphs`` counts its paragraphs.
+    """
+
+    id: str
+    title: str
+    path: str
+    authors: tuple[str, ...] = ()
+    date: str | None = None
+    topics: tuple[str, ...] = ()
+    source: str | None = None
+    url: str | None = None
+    series: str | None = None
+    digest: str = ""
+    paragraphs: int = 0
+    size: int = -1
+    mtime_ns: int = -1
+
+    @classmethod
+    def of(cls, article: Article, *, size: int = -1, mtime_ns: int = -1) -> ArticleMeta:
+        return cls(
+            id=article.id,
+            title=article.title,
+            path=article.path,
+            authors=article.authors,
+            date=article.date,
+            topics=article.topics,
+            source=article.source,
+            url=article.url,
+            series=article.series,
+            digest=article.digest,
+            paragraphs=len(article.paragraphs),
+            size=size,
+            mtime_ns=mtime_ns,
+        )
+
+    def to_stored(self) -> dict[str, Any]:
+        """Plain values only (lists, not tuples): what Whoosh pickles into the index."""
+        stored = {name: getattr(self, name) for name in STORED_META_FIELDS}
+        stored["authors"] = list(self.authors)
+        stored["topics"] = list(self.topics)
+        return stored
+
+    @classmethod
+    def from_stored(cls, stored: dict[str, Any]) -> ArticleMeta:
+        known = {name: stored[name] for name in STORED_META_FIELDS if name in stored}
+        known["authors"] = tuple(known.get("authors") or ())
+        known["topics"] = tuple(known.get("topics") or ())
+        if "count" in stored and "paragraphs" not in stored:  # stored by release 0.1
+            known["paragraphs"] = stored["count"]
+        return cls(**known)
+
+    def metadata_json(self) -> dict[str, Any]:
+        """The fields :meth:`Article.metadata_json` gives, in the same order."""
+        return {
+            "id": self.id,
+            "title": self.title,
+            "authors": list(self.authors),
+            "date": self.date,
+            "topics": list(self.topics),
+            "source": self.source,
+            "url": self.url,
+            "series": self.series,
+            "path": self.path,
+        }
+
+
+STORED_META_FIELDS = (
+    "id",
+    "title",
+    "path",
+    "authors",
+    "date",
+    "topics",
+    "source",
+    "url",
+    "series",
+    "digest",
+    "paragraphs",
+    "size",
+    "mtime_ns",
+)

@@ -1,12 +1,25 @@
-"""The Whoosh index: one document per paragraph, updated incrementally from files or Article records."""
+"""The Whoosh index: one document per article and one per paragraph, updated incrementally.
+
+An article's title, vocabulary and metadata are stored once, on its article document; its
+paragraphs carry their own text and section plus the few fields filters need. A run first plans
+(which files are new, changed, gone, or must be cleaned again because the lines they share with
+other pages changed), reading each new or changed file once, then writes the plan in one commit.
+
+The line table beside the index (see :mod:`corpusearch.extract.shared_lines`) records the index
+generation it matches. It commits only after the Whoosh commit; a crash between the two leaves
+it a generation behind, and the next run, seeing that, empties it and cleans every dump again.
+"""
 
 from __future__ import annotations
 
 import json
+import os
+import re
 import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, replace
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -15,7 +28,10 @@ from whoosh import index as whoosh_index
 from whoosh.fields import DATETIME, ID, NUMERIC, STORED, TEXT, Schema
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import LockError
+from whoosh.reading import SegmentReader
+from whoosh.writing import MERGE_SMALL, OPTIMIZE
 
+from corpusearch.engine.aliases import shipped
 from corpusearch.engine.analysis import STEMS_FILE, name_analyzer, save_stems, text_analyzer
 from corpusearch.errors import (
     CorpusearchError,
@@ -23,31 +39,65 @@ from corpusearch.errors import (
     IndexNotFoundError,
     UnreadableFileError,
 )
-from corpusearch.extract.ingest import discover, fingerprint, kind_of, read_source
-from corpusearch.extract.pipeline import article_from
+from corpusearch.extract.ingest import Source, discover, kind_of, read_source
+from corpusearch.extract.pipeline import clean_sources
 from corpusearch.extract.shared_lines import LineTable, PageLines
-from corpusearch.records import Article
+from corpusearch.records import Article, ArticleMeta
 from corpusearch.stored import install_legacy_names
 
+__all__ = [
+    "ARTICLE",
+    "PARAGRAPH",
+    "PIPELINE_VERSION",
+    "IndexReport",
+    "Progress",
+    "add_articles",
+    "create_or_open",
+    "exists",
+    "incomplete",
+    "indexed_articles",
+    "make_schema",
+    "open_index",
+    "update_index",
+]
+
 # Bump when cleaning or the schema changes, so the next run re-extracts every file.
-PIPELINE_VERSION = "3"
+PIPELINE_VERSION = "4"
 INDEX_NAME = "paragraphs"
 VERSION_FILE = "corpusearch-version"
 CARRY_FILE = "corpusearch-carry.json"  # files an outdated index held, until its rebuild commits
-LINES_FILE = "corpusearch-lines.sqlite"  # the lines of every indexed dump, see boilerplate.py
+LINES_FILE = "corpusearch-lines.sqlite"  # the lines of every indexed dump, see shared_lines.py
+# Present while a run is writing: a run that died leaves it, and searches say the index is partial.
+RUNNING_FILE = "corpusearch-running"
 LOCK_WAIT = 5.0  # seconds to wait for another process's writer to finish
+# Values of the "kind" field: an article's own document, or one of its paragraphs.
+ARTICLE = "article"
+PARAGRAPH = "paragraph"
+# A segment with more than this share of deleted documents is rewritten at the next commit, so
+# repeated updates of the same files do not leave the index carrying their old versions.
+MAX_DELETED_SHARE = 0.3
+# Cleaning runs in worker processes only for this many files or more: starting a worker and
+# importing the extractors there costs about as much as cleaning a few dozen pages.
+PARALLEL_MIN_FILES = 48
+# Memory Whoosh may use for sorting postings before it spills a run to disk (its default is 128).
+WRITER_LIMIT_MB = 256
+_WORD = re.compile(r"\w+(?:['’]\w+)*")
 
 Progress = Callable[[int, int, Path], None]  # (done, total, file being read)
 
 
 def make_schema() -> Schema:
-    """The paragraph schema; ``meta`` keeps the article's metadata whole for display."""
+    """Article documents hold title, vocabulary and metadata; paragraph documents text and section.
+
+    Both kinds carry authors, topics, source and dates, so one filter query applies to either.
+    """
     text = text_analyzer()
     names = name_analyzer()
     return Schema(
         id=ID(stored=True, unique=True),
-        article=ID(stored=True),
-        path=ID(stored=True),
+        kind=ID,
+        article=ID(stored=True, sortable=True),
+        path=ID,
         position=NUMERIC(int, stored=True, sortable=True),
         title=TEXT(analyzer=text),
         section=TEXT(analyzer=text, stored=True),
@@ -59,7 +109,8 @@ def make_schema() -> Schema:
         year=NUMERIC(int, sortable=True),
         # -YYYYMMDD, 0 when undated: an ascending sort puts the newest first and the undated last.
         recency=NUMERIC(int, sortable=True),
-        words=TEXT(analyzer=names, phrase=False),  # unstemmed vocabulary for spelling suggestions
+        # The article's distinct words, unstemmed, once per article: typos and wildcards.
+        words=TEXT(analyzer=names, phrase=False),
         meta=STORED(),
     )
 
@@ -87,10 +138,13 @@ def exists(directory: Path) -> bool:
         return False
     try:
         return bool(whoosh_index.exists_in(str(directory), indexname=INDEX_NAME))
-    except (
-        Exception
-    ):  # a damaged table of contents: there is an index, open_index says what is wrong
+    except Exception:  # a damaged table of contents: there is an index, open_index says what
         return True
+
+
+def incomplete(directory: Path) -> bool:
+    """Whether the last indexing run into ``directory`` stopped before it finished."""
+    return (directory / RUNNING_FILE).exists()
 
 
 def open_index(directory: Path, *, any_version: bool = False) -> Any:
@@ -131,7 +185,7 @@ def create_or_open(directory: Path) -> tuple[Any, list[str]]:
             carried.update(json.loads(carry.read_text(encoding="utf-8")))
         if exists(directory):
             old = open_index(directory, any_version=True)
-            carried.update(meta["path"] for meta in indexed_articles(old).values())
+            carried.update(meta.path for meta in indexed_articles(old).values())
         directory.mkdir(parents=True, exist_ok=True)
         carry.write_text(json.dumps(sorted(carried)), encoding="utf-8")
         (directory / LINES_FILE).unlink(missing_ok=True)
@@ -155,44 +209,141 @@ def _version(directory: Path) -> str | None:
         return None
 
 
-def paragraph_documents(article: Article) -> Iterator[dict[str, Any]]:
-    """The Whoosh documents of one article, one per paragraph."""
-    meta = {**article.metadata_json(), "digest": article.digest, "count": len(article.paragraphs)}
+def documents_of(
+    article: Article, *, size: int = -1, mtime_ns: int = -1
+) -> Iterator[dict[str, Any]]:
+    """The Whoosh documents of one article: its article document, then one per paragraph."""
     try:
         day = datetime.fromisoformat(article.date) if article.date else None
     except ValueError as error:
         raise UnreadableFileError(f"{article.path}: date {article.date!r} is not ISO") from error
+    shared: dict[str, Any] = {
+        "article": article.id,
+        "authors": "\n".join(article.authors),
+        "topics": "\n".join(article.topics),
+        "recency": -int(day.strftime("%Y%m%d")) if day else 0,
+    }
+    if article.source:
+        shared["source"] = article.source
+    if day is not None:
+        shared["date"] = day
+        shared["year"] = day.year
+    words = dict.fromkeys(_WORD.findall(article.title))
+    for paragraph in article.paragraphs:
+        words.update(dict.fromkeys(_WORD.findall(paragraph.text)))
+    meta = ArticleMeta.of(article, size=size, mtime_ns=mtime_ns)
+    yield {
+        **shared,
+        "id": article.id,
+        "kind": ARTICLE,
+        "path": article.path,
+        "title": article.title,
+        "words": " ".join(words),
+        "meta": meta.to_stored(),
+    }
     for paragraph in article.paragraphs:
         document: dict[str, Any] = {
+            **shared,
             "id": f"{article.id}-{paragraph.position}",
-            "article": article.id,
-            "path": article.path,
+            "kind": PARAGRAPH,
             "position": paragraph.position,
-            "title": article.title,
             "text": paragraph.text,
-            "words": f"{article.title}\n{paragraph.text}",
-            "authors": "\n".join(article.authors),
-            "topics": "\n".join(article.topics),
-            "meta": meta,
-            "recency": -int(day.strftime("%Y%m%d")) if day else 0,
         }
         if paragraph.section:
             document["section"] = paragraph.section
-        if article.source:
-            document["source"] = article.source
-        if day is not None:
-            document["date"] = day
-            document["year"] = day.year
         yield document
 
 
-def indexed_articles(ix: Any) -> dict[str, dict[str, Any]]:
-    """The metadata of every indexed article, by article id (read from its first paragraph)."""
-    articles: dict[str, dict[str, Any]] = {}
+def indexed_articles(ix: Any) -> dict[str, ArticleMeta]:
+    """The metadata of every indexed article, by article id (read from the article documents)."""
+    articles: dict[str, ArticleMeta] = {}
     with ix.searcher() as searcher:
-        for fields in searcher.all_stored_fields():
-            articles.setdefault(fields["article"], fields["meta"])
+        if "kind" not in ix.schema:  # an index of release 0.1: metadata on every paragraph
+            for fields in searcher.all_stored_fields():
+                if fields["article"] not in articles:
+                    articles[fields["article"]] = ArticleMeta.from_stored(fields["meta"])
+            return articles
+        for fields in searcher.documents(kind=ARTICLE):
+            meta = ArticleMeta.from_stored(fields["meta"])
+            articles[meta.id] = meta
     return articles
+
+
+@dataclass
+class IndexPlan:
+    """What a run will do: files to clean (read once, here) and articles to remove."""
+
+    sources: list[Source] = field(default_factory=list)  # new and changed files
+    recleaned: list[Source] = field(default_factory=list)  # unchanged, but their furniture moved
+    gone: list[ArticleMeta] = field(default_factory=list)
+    unchanged: int = 0
+    failed: list[tuple[str, str]] = field(default_factory=list)
+    stats: dict[str, tuple[int, int]] = field(default_factory=dict)  # path -> (size, mtime_ns)
+
+    @property
+    def empty(self) -> bool:
+        return not (self.sources or self.recleaned or self.gone)
+
+
+def plan_update(
+    known: dict[str, ArticleMeta],
+    table: LineTable,
+    roots: list[Path],
+    carried: list[str],
+    *,
+    prune: bool,
+) -> IndexPlan:
+    """Decide what to (re)index; each new or changed file is read here, and only here.
+
+    A file whose size and modification time match what was indexed is unchanged without being
+    read; one whose bytes still hash to the indexed digest is unchanged too.
+    """
+    plan = IndexPlan()
+    if not roots:  # no paths given: check every indexed file again
+        roots = [Path(name) for name in known if Path(name).is_file()]
+    found = discover([*roots, *(Path(p) for p in carried if Path(p).exists())])
+    plan.failed.extend((str(path), reason) for path, reason in found.problems)
+    listed = table.sources()
+    matched: set[str] = set()
+    for path in (p.resolve() for p in found.files):
+        name = str(path)
+        previous = known.get(name)
+        try:
+            stat = path.stat()
+        except OSError as error:
+            plan.failed.append((name, f"cannot read ({error.strerror or error})"))
+            continue
+        plan.stats[name] = (stat.st_size, stat.st_mtime_ns)
+        lines_missing = kind_of(path) == "text" and name not in listed
+        if (
+            previous is not None
+            and (previous.size, previous.mtime_ns) == plan.stats[name]
+            and not lines_missing
+        ):
+            matched.add(name)
+            continue
+        try:
+            source = read_source(path)
+        except UnreadableFileError as error:
+            plan.failed.append((name, _reason(error, path)))
+            if previous is not None:  # it had an article; it yields none now
+                plan.gone.append(previous)
+            continue
+        source = replace(source, digest=_digest(source.digest))
+        if previous is not None and previous.digest == source.digest and not lines_missing:
+            matched.add(name)
+        else:
+            plan.sources.append(source)
+    plan.gone.extend(meta for meta in known.values() if _gone(Path(meta.path), roots, prune))
+    pending = {str(source.path) for source in plan.sources}
+    recleaned = _update_lines(table, plan.sources, plan.gone) - pending
+    for name in sorted(recleaned):
+        try:
+            plan.recleaned.append(read_source(Path(name)))
+        except UnreadableFileError:
+            continue  # it is reported when it is read as changed on the next run
+    plan.unchanged = len(matched - pending - recleaned)
+    return plan
 
 
 def update_index(
@@ -201,94 +352,100 @@ def update_index(
     *,
     prune: bool = False,
     progress: Progress | None = None,
+    optimize: bool = False,
 ) -> IndexReport:
     """Index the files under ``paths``: new and changed files are (re)extracted, unchanged ones skipped.
 
     Files that disappeared from a directory being indexed leave the index; with ``prune``, every
-    article whose file no longer exists leaves it.
+    article whose file no longer exists leaves it. ``optimize`` merges the index into one segment.
     """
     started = time.perf_counter()
     ix, carried = create_or_open(directory)
     roots = [Path(p) for p in paths]
-    found = discover([*roots, *(p for p in carried if Path(p).exists())])
-    failed = [(str(path), reason) for path, reason in found.problems]
-    known = {meta["path"]: meta for meta in indexed_articles(ix).values()}
-    todo: list[tuple[Path, str]] = []
-    matched: set[Path] = set()
-    for path in (p.resolve() for p in found.files):
-        try:
-            digest = _digest(path)
-        except UnreadableFileError as error:
-            failed.append((str(path), _reason(error, path)))
-            continue
-        previous = known.get(str(path))
-        if previous is not None and previous.get("digest") == digest:
-            matched.add(path)
-        else:
-            todo.append((path, digest))
-    gone = [meta for meta in known.values() if _gone(Path(meta["path"]), roots, prune)]
-    added = updated = paragraphs = 0
     try:
         with LineTable(directory / LINES_FILE) as table:
-            listed = table.sources()
-            # a dump indexed before its lines were recorded (the table was lost) is read again
-            stale = [
-                (path, meta["digest"])
-                for name, meta in known.items()
-                if name not in listed and kind_of(path := Path(name)) == "text" and path.exists()
-            ]
-            pending = {path for path, _ in todo}
-            todo += [entry for entry in stale if entry[0] not in pending]
-            pending.update(path for path, _ in stale)
-            recleaned = _update_lines(table, todo, gone) - pending
-            todo += [
-                (path, known[str(path)]["digest"])
-                for path in sorted(recleaned)
-                if str(path) in known
-            ]
-            unchanged = len(matched - pending - recleaned)
-            if todo or gone:
-                root = directory.resolve().parent
-                with _writer(ix) as writer:
-                    for meta in gone:
-                        writer.delete_by_term("path", meta["path"])
-                    for done, (path, digest) in enumerate(todo):
-                        if progress is not None:
-                            progress(done, len(todo), path)
-                        try:
-                            source = read_source(path)
-                            shared = table.shared_of(source)
-                            article = article_from(source, root=root, shared=shared)
-                        except UnreadableFileError as error:
-                            failed.append((str(path), _reason(error, path)))
-                            continue
-                        article = replace(article, digest=digest)
-                        writer.delete_by_term("article", article.id)
-                        if str(path) in known:
-                            writer.delete_by_term("path", str(path))
-                            updated += 1
-                        else:
-                            added += 1
-                        for document in paragraph_documents(article):
-                            writer.add_document(**document)
-                            paragraphs += 1
-                save_stems(directory / STEMS_FILE)
-            table.commit()  # only once the index has committed: a failed run re-reads its files
+            generation = ix.latest_generation()
+            if table.generation() != generation:
+                table.clear()  # a crash between the two commits: every dump is cleaned again
+            known = {meta.path: meta for meta in indexed_articles(ix).values()}
+            plan = plan_update(known, table, roots, carried, prune=prune)
+            report = _write(directory, ix, table, plan, known, progress, optimize)
+            table.set_generation(ix.latest_generation())
+            table.commit()  # only once the index has committed
     except sqlite3.Error as error:  # a damaged or unwritable table beside the index
         raise CorpusearchError(
             f"cannot update {directory / LINES_FILE} ({error})",
-            hint=f"delete {LINES_FILE}; the next corpusearch index run records the lines again",
+            hint="run corpusearch index again; if this repeats, check the disk and permissions",
         ) from error
     mark_current(directory)
-    return IndexReport(
-        added,
-        updated,
-        unchanged,
-        len(gone),
-        paragraphs,
-        tuple(failed),
-        time.perf_counter() - started,
-    )
+    return replace(report, seconds=time.perf_counter() - started)
+
+
+def _write(
+    directory: Path,
+    ix: Any,
+    table: LineTable,
+    plan: IndexPlan,
+    known: dict[str, ArticleMeta],
+    progress: Progress | None,
+    optimize: bool,
+) -> IndexReport:
+    """Write a plan in one commit; the report of what was written."""
+    failed = list(plan.failed)
+    added = updated = paragraphs = 0
+    if plan.empty and not optimize:
+        return IndexReport(unchanged=plan.unchanged, failed=tuple(failed))
+    todo = [*plan.sources, *plan.recleaned]
+    root = directory.resolve().parent
+    (directory / RUNNING_FILE).touch()
+    with _writing(ix, optimize=optimize) as writer:
+        for meta in plan.gone:
+            writer.delete_by_term("article", meta.id)
+        cleaned = clean_sources(
+            [(source, table.shared_of(source)) for source in todo],
+            root=root,
+            processes=(os.cpu_count() or 1) if len(todo) >= PARALLEL_MIN_FILES else 1,
+        )
+        for done, (source, article) in enumerate(cleaned):
+            if progress is not None:
+                progress(done, len(todo), source.path)
+            name = str(source.path)
+            if isinstance(article, UnreadableFileError):
+                failed.append((name, _reason(article, source.path)))
+                if name in known:  # it no longer yields an article: its old one leaves
+                    writer.delete_by_term("article", known[name].id)
+                continue
+            size, mtime_ns = plan.stats.get(name, (-1, -1))
+            if name in known:
+                writer.delete_by_term("article", known[name].id)
+                updated += 1
+            else:
+                added += 1
+            writer.delete_by_term("article", article.id)
+            for document in documents_of(article, size=size, mtime_ns=mtime_ns):
+                writer.add_document(**document)
+            paragraphs += len(article.paragraphs)
+    _save_stems(directory)
+    (directory / RUNNING_FILE).unlink(missing_ok=True)
+    return IndexReport(added, updated, plan.unchanged, len(plan.gone), paragraphs, tuple(failed))
+
+
+def lean_merge(writer: Any, segments: list[Any]) -> list[Any]:
+    """Whoosh's small-segment merge, after dropping segments with no live document and rewriting
+    those mostly deleted: the index stays close to the size of a fresh build."""
+    kept = []
+    for segment in segments:
+        total = segment.doc_count_all()
+        deleted = segment.deleted_count()
+        if total and deleted >= total:
+            continue  # every document deleted: dropping it from the TOC deletes it
+        if total and deleted > MAX_DELETED_SHARE * total:
+            reader = SegmentReader(writer.storage, writer.schema, segment)
+            writer.add_reader(reader)
+            reader.close()
+            continue
+        kept.append(segment)
+    return list(MERGE_SMALL(writer, kept))
 
 
 def add_articles(directory: Path, articles: Iterable[Article]) -> IndexReport:
@@ -296,48 +453,57 @@ def add_articles(directory: Path, articles: Iterable[Article]) -> IndexReport:
     started = time.perf_counter()
     ix, _ = create_or_open(directory)
     added = paragraphs = 0
-    with _writer(ix) as writer:
+    with _writing(ix) as writer:
         for article in articles:
             writer.delete_by_term("article", article.id)
-            for document in paragraph_documents(article):
+            for document in documents_of(article):
                 writer.add_document(**document)
-                paragraphs += 1
+            paragraphs += len(article.paragraphs)
             added += 1
-    save_stems(directory / STEMS_FILE)
+    _save_stems(directory)
     mark_current(directory)
     return IndexReport(added=added, paragraphs=paragraphs, seconds=time.perf_counter() - started)
 
 
-def _update_lines(
-    table: LineTable,
-    todo: list[tuple[Path, str]],
-    gone: list[dict[str, Any]],
-) -> set[Path]:
+def _save_stems(directory: Path) -> None:
+    """The stem cache helps start-up only: failing to write it (a full disk) loses nothing.
+
+    The shipped aliases are analysed first, so that searches expanding them need no stemmer.
+    """
+    shipped()
+    with suppress(OSError):
+        save_stems(directory / STEMS_FILE)
+
+
+def _update_lines(table: LineTable, sources: list[Source], gone: list[ArticleMeta]) -> set[str]:
     """Record the lines of new and changed dumps; the unchanged files whose cleaning they change.
 
-    A dump's furniture is the lines it shares with other pages (see boilerplate.py), so a new page
-    can turn lines of an indexed one into furniture, and a removed page can turn them back.
+    A dump's furniture is the lines it shares with other pages (see shared_lines.py), so a new
+    page can turn lines of an indexed one into furniture, and a removed page can turn them back.
     """
-    pages: dict[str, PageLines] = {}
-    for path, _ in todo:
-        if kind_of(path) != "text":
-            continue
-        try:
-            pages[str(path)] = PageLines.of(read_source(path).text)
-        except UnreadableFileError:
-            continue  # reported when it is read again to be indexed
-    todo_names = {str(path) for path, _ in todo}
-    removed = {meta["path"] for meta in gone}
-    removed |= {
-        name for name in table.sources() if name not in todo_names and not Path(name).exists()
-    }
-    removed |= todo_names - set(pages)  # a dump that became unreadable, or is not a dump
-    return {Path(name) for name in table.update(pages, removed) if Path(name).exists()}
+    pages = {str(s.path): PageLines.of(s.text) for s in sources if s.kind == "text"}
+    names = {str(source.path) for source in sources}
+    removed = {meta.path for meta in gone}
+    removed |= {name for name in table.sources() if name not in names and not Path(name).exists()}
+    removed |= names - set(pages)  # a file that is no longer a dump
+    return {name for name in table.update(pages, removed) if Path(name).exists()}
+
+
+@contextmanager
+def _writing(ix: Any, *, optimize: bool = False) -> Iterator[Any]:
+    """A writer that commits with the lean merge policy (or merges everything), or cancels."""
+    writer = _writer(ix)
+    try:
+        yield writer
+    except BaseException:
+        writer.cancel()
+        raise
+    writer.commit(mergetype=OPTIMIZE if optimize else lean_merge)
 
 
 def _writer(ix: Any) -> Any:
     try:
-        return ix.writer(timeout=LOCK_WAIT)
+        return ix.writer(timeout=LOCK_WAIT, limitmb=WRITER_LIMIT_MB)
     except LockError as error:
         raise IndexLockedError(
             "the index is locked by another corpusearch process",
@@ -345,8 +511,8 @@ def _writer(ix: Any) -> Any:
         ) from error
 
 
-def _digest(path: Path) -> str:
-    return f"{PIPELINE_VERSION}:{fingerprint(path)}"
+def _digest(content: str) -> str:
+    return f"{PIPELINE_VERSION}:{content}"
 
 
 def _gone(path: Path, roots: list[Path], prune: bool) -> bool:

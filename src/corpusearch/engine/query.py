@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import calendar
 import re
-import threading
-import weakref
-from collections.abc import Collection
+from collections.abc import Callable, Collection, Hashable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from whoosh import query as q
 from whoosh.qparser import (
@@ -75,10 +73,20 @@ class QueryPlan:
     suggestion: str | None = None
     notices: tuple[str, ...] = ()
     explain: tuple[str, ...] = ()
+    title_query: Any = None  # the same words in article titles (None: nothing to look for)
 
 
-def plan_query(text: str, searcher: Any, *, aliases: Aliases | None = None) -> QueryPlan:
-    """Parse ``text`` against the index behind ``searcher``, expand aliases and fix typos."""
+def plan_query(
+    text: str,
+    searcher: Any,
+    *,
+    aliases: Aliases | None = None,
+    suggestions: Suggestions | None = None,
+) -> QueryPlan:
+    """Parse ``text`` against the index behind ``searcher``, expand aliases and fix typos.
+
+    ``suggestions`` caches the closest vocabulary words of unknown words for the index version.
+    """
     reader = searcher.reader()
     parsed = parse_query(text, searcher.schema)
     lines = [f"analysed: {_words_line(text)}"]
@@ -88,14 +96,26 @@ def plan_query(text: str, searcher: Any, *, aliases: Aliases | None = None) -> Q
     patterns = rewrite.pattern_words(parsed)
     parsed = rewrite.bound_patterns(parsed, reader, lines)
     skip = patterns | rewrite.alias_matched(parsed, aliases, reader)
-    suggestion, replacements, notices = corrections(text, reader, searcher, skip=skip)
+    suggestion, replacements, notices = corrections(
+        text, reader, searcher, skip=skip, cache=suggestions
+    )
     if replacements:
         parsed = rewrite.map_terms(parsed, lambda leaf: _replace_unknown(leaf, replacements))
         lines.extend(f"typo: {notice}" for notice in notices)
     parsed = rewrite.expand_aliases(parsed, aliases, lines)
     final = rewrite.to_fields(parsed)
+    titles = rewrite.to_title(parsed)
     lines.append(f"query: {final}")
-    return QueryPlan(final, highlight_terms(final), suggestion, tuple(notices), tuple(lines))
+    lines.append(f"titles: {titles}")
+    return QueryPlan(
+        final, highlight_terms(final), suggestion, tuple(notices), tuple(lines), titles
+    )
+
+
+class Suggestions(Protocol):
+    """A cache of typo suggestions: engine.searcher.BoundedCache."""
+
+    def get_or_compute(self, key: Hashable, compute: Callable[[], list[str]]) -> list[str]: ...
 
 
 def _words_line(text: str) -> str:
@@ -268,13 +288,13 @@ def _negated_terms(node: Any) -> set[tuple[str, str]]:
     return set()
 
 
-# Closest vocabulary words of unknown words, per index reader (its vocabulary does not change).
-_suggestions: weakref.WeakKeyDictionary[Any, dict[str, list[str]]] = weakref.WeakKeyDictionary()
-_suggestions_lock = threading.Lock()
-
-
 def corrections(
-    text: str, reader: Any, searcher: Any, *, skip: Collection[str] = ()
+    text: str,
+    reader: Any,
+    searcher: Any,
+    *,
+    skip: Collection[str] = (),
+    cache: Suggestions | None = None,
 ) -> tuple[str | None, dict[str, list[str]], list[str]]:
     """The "did you mean" query, the index terms to search for unmatched words, and notices.
 
@@ -287,7 +307,6 @@ def corrections(
     changed = False
     replacements: dict[str, list[str]] = {}
     notices: list[str] = []
-    corrector: Any = None
     words = list(dict.fromkeys(query_words(FIELD_PREFIX.sub(" ", text))))  # not field names
     replace = sum(term(word) is not None for word in words) <= FALLBACK_MAX_WORDS
     for word in words:
@@ -299,15 +318,16 @@ def corrections(
             continue
         if reader.doc_frequency(rewrite.VOCABULARY, folded):
             continue
-        with _suggestions_lock:
-            known_options = _suggestions.setdefault(reader, {})
-        options = known_options.get(folded)
-        if options is None:  # Whoosh's spelling automaton takes ~0.1 s on a large vocabulary
-            corrector = corrector or searcher.corrector(rewrite.VOCABULARY)
-            options = list(
-                corrector.suggest(folded, limit=rewrite.TYPO_CHOICES, maxdist=2, prefix=1)
+
+        def closest(folded: str = folded) -> list[str]:
+            # Whoosh's spelling automaton takes ~0.1 s on a large vocabulary: cached per version.
+            return list(
+                searcher.corrector(rewrite.VOCABULARY).suggest(
+                    folded, limit=rewrite.TYPO_CHOICES, maxdist=2, prefix=1
+                )
             )
-            known_options[folded] = options
+
+        options = closest() if cache is None else cache.get_or_compute(folded, closest)
         if not options:
             continue
         corrected = re.sub(rf"(?<!\w){re.escape(word)}(?!\w)", options[0], corrected, count=1)

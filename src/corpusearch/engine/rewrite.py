@@ -16,12 +16,18 @@ from whoosh import query as q
 
 from corpusearch.engine.aliases import Aliases, Key, terms_of
 from corpusearch.engine.analysis import fold, term
-from corpusearch.engine.scoring import FieldsTerm
+from corpusearch.engine.scoring import ArticleLevel, FieldsTerm
 
 TEXT = "text"
 VOCABULARY = "words"  # the unstemmed words of title and text, for typos and wildcards
-# BM25F weights of the fields a free word searches (tuned on SciFact train: see bench/).
+# BM25F weights of the fields a free word searches (tuned on SciFact train: see bench/). A
+# paragraph matches through its own text and section; its article's title is scored apart, on
+# the article document, and raises the paragraphs that match (engine.search).
 FIELD_BOOSTS = {"text": 1.0, "title": 2.5, "section": 0.5}
+PARAGRAPH_FIELDS = {"text": FIELD_BOOSTS["text"], "section": FIELD_BOOSTS["section"]}
+TITLE_FIELDS = {"title": 1.0}
+# Fields of the article, not of a paragraph: a paragraph qualifies through them, scoring nothing.
+ARTICLE_FIELDS = frozenset({"authors", "topics", "source", "year"})
 # An alias counts this much of the word the user typed: a name often has several aliases, whose
 # scores add up, so each counts well below it (SciFact train: 0.2-0.4 all within 0.0004).
 ALIAS_WEIGHT = 0.3
@@ -208,22 +214,43 @@ def _text(value: Any) -> str:
 
 
 def to_fields(node: Any) -> Any:
-    """Free words become BM25F terms over FIELD_BOOSTS, phrases one phrase per field."""
+    """The query paragraphs must match: free words as BM25F terms over their text and section,
+    phrases one phrase per field; title and metadata terms select articles and score nothing."""
 
     def rewrite(leaf: Any) -> Any:
         key = literal(leaf)
         if key is None:
+            field = getattr(leaf, "fieldname", None)
+            if field == "title":
+                return ArticleLevel(leaf)
+            if field in ARTICLE_FIELDS:
+                return q.ConstantScoreQuery(leaf, 0.0)
             return leaf
-        if isinstance(leaf, q.Term):
-            return FieldsTerm(key[0], FIELD_BOOSTS, boost=leaf.boost * term_weight(key[0]))
-        return q.Or(
-            [
-                q.Phrase(f, list(key), slop=leaf.slop, boost=leaf.boost * w)
-                for f, w in FIELD_BOOSTS.items()
-            ]
-        )
+        return _fields_node(leaf, key, PARAGRAPH_FIELDS)
 
     return map_terms(dedupe(node), rewrite)
+
+
+def to_title(node: Any) -> Any:
+    """The same query over article documents: free words and phrases in the title only."""
+
+    def rewrite(leaf: Any) -> Any:
+        key = literal(leaf)
+        if key is None:
+            field = getattr(leaf, "fieldname", None)
+            return q.NullQuery if field in ("text", "section") else leaf
+        return _fields_node(leaf, key, TITLE_FIELDS)
+
+    return map_terms(dedupe(node), rewrite)
+
+
+def _fields_node(leaf: Any, key: Key, fields: dict[str, float]) -> Any:
+    if isinstance(leaf, q.Term):
+        return FieldsTerm(key[0], fields, boost=leaf.boost * term_weight(key[0]))
+    phrases = [
+        q.Phrase(f, list(key), slop=leaf.slop, boost=leaf.boost * w) for f, w in fields.items()
+    ]
+    return phrases[0] if len(phrases) == 1 else q.Or(phrases)
 
 
 def term_weight(word: str) -> float:

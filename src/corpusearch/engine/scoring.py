@@ -8,16 +8,26 @@ al., "Simple BM25 extension to multiple weighted fields", 2004). Tuned on SciFac
 
 from __future__ import annotations
 
-import threading
-import weakref
+from collections.abc import Callable, Hashable
 from math import log
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from whoosh import matching
 from whoosh.query import Query
 from whoosh.scoring import BM25F
 
+T = TypeVar("T")
+
+
+class Cache(Protocol):
+    """Where field lengths are kept: engine.searcher.BoundedCache."""
+
+    def get_or_compute(self, key: Hashable, compute: Callable[[], T]) -> T: ...
+
+
 K1 = 1.4
+# Fields of article documents: their collection is the articles, not every document.
+ARTICLE_FIELDS = frozenset({"title", "words"})
 # Length normalisation per field: titles are short and vary little, so they are normalised less.
 FIELD_B = {"text": 0.85, "title": 0.3, "section": 0.3}
 DEFAULT_B = 0.75
@@ -31,9 +41,12 @@ def lucene_idf(doc_count: int, doc_frequency: int) -> float:
 class LuceneBM25F(BM25F):  # type: ignore[misc]  # whoosh is untyped
     """Whoosh's BM25F (phrases, single-field terms) with Lucene's idf and per-field B."""
 
-    def __init__(self, K1: float = K1, B: dict[str, float] | None = None) -> None:
+    def __init__(
+        self, K1: float = K1, B: dict[str, float] | None = None, lengths: Cache | None = None
+    ) -> None:
         fields = FIELD_B if B is None else B
         super().__init__(B=DEFAULT_B, K1=K1, **{f"{name}_B": b for name, b in fields.items()})
+        self.lengths = lengths
 
     def field_b(self, fieldname: str) -> float:
         return float(self._field_B.get(fieldname, self.B))
@@ -42,8 +55,21 @@ class LuceneBM25F(BM25F):  # type: ignore[misc]  # whoosh is untyped
         scorer = super().scorer(searcher, fieldname, text, qf=qf)
         if hasattr(scorer, "idf"):
             parent = searcher.get_parent()
-            scorer.idf = lucene_idf(parent.doc_count_all(), parent.doc_frequency(fieldname, text))
+            documents = collection_size(parent, fieldname)
+            scorer.idf = lucene_idf(documents, parent.doc_frequency(fieldname, text))
+            if hasattr(scorer, "avgfl"):
+                scorer.avgfl = average_length(parent, fieldname, documents)
         return scorer
+
+
+def collection_size(searcher: Any, fieldname: str) -> int:
+    """How many documents a field's statistics are over: articles or paragraphs, not both."""
+    kind = "article" if fieldname in ARTICLE_FIELDS else "paragraph"
+    return int(searcher.doc_frequency("kind", kind)) or int(searcher.doc_count_all())
+
+
+def average_length(searcher: Any, fieldname: str, documents: int) -> float:
+    return float(searcher.field_length(fieldname) / max(documents, 1)) or 1.0
 
 
 def weighting() -> LuceneBM25F:
@@ -100,14 +126,15 @@ class FieldsTerm(Query):  # type: ignore[misc]
         frequency = max(parent.doc_frequency(name, self.text) for name in self.fields)
         if not frequency:
             return matching.NullMatcher()
-        idf = lucene_idf(parent.doc_count_all(), frequency)
+        documents = collection_size(parent, next(iter(self.fields)))
+        idf = lucene_idf(documents, frequency)
         weighted: dict[int, float] = {}
         for name, weight in self.fields.items():
             if name not in searcher.schema or (name, self.text) not in reader:
                 continue
             b = model.field_b(name)
-            average = parent.avg_field_length(name) or 1.0
-            lengths = field_lengths(reader, name)
+            average = average_length(parent, name, documents)
+            lengths = field_lengths(reader, name, model.lengths)
             postings = searcher.postings(name, self.text)
             while postings.is_active():
                 docnum = postings.id()
@@ -123,21 +150,74 @@ class FieldsTerm(Query):  # type: ignore[misc]
         return matching.ListMatcher(ids, scores)
 
 
-_lengths: weakref.WeakKeyDictionary[Any, dict[str, list[int]]] = weakref.WeakKeyDictionary()
-_lengths_lock = threading.Lock()
-
-
-def field_lengths(reader: Any, name: str) -> list[int]:
-    """Every document's length in field ``name``, read once per segment reader.
+def field_lengths(reader: Any, name: str, cache: Cache | None = None) -> list[int]:
+    """Every document's length in field ``name`` of a segment, read once per segment.
 
     Looking lengths up one posting at a time through the codec was half the time of a search.
+    Segments never change once written, so the arrays are shared by every searcher.
     """
-    per_field = _lengths.get(reader)
-    if per_field is None:
-        with _lengths_lock:
-            per_field = _lengths.setdefault(reader, {})
-    lengths = per_field.get(name)
-    if lengths is None:
-        lengths = [reader.doc_field_length(d, name, 1) for d in range(reader.doc_count_all())]
-        per_field[name] = lengths
-    return lengths
+
+    def read() -> list[int]:
+        return [reader.doc_field_length(d, name, 1) for d in range(reader.doc_count_all())]
+
+    if cache is None:
+        return read()
+    segment = reader.segment() if hasattr(reader, "segment") else None
+    key = (segment.segment_id() if segment is not None else id(reader), name)
+    return cache.get_or_compute(key, read)
+
+
+class ArticleLevel(Query):  # type: ignore[misc]
+    """The paragraphs of the articles whose article document matches ``child`` (a title term).
+
+    They match with score 0: a title says which articles qualify, not which paragraph answers;
+    the search keeps one paragraph per article of those matched this way only. An article's
+    paragraphs follow its article document in the segment (see engine.index.documents_of).
+    """
+
+    def __init__(self, child: Any) -> None:
+        self.child = child
+        self.boost = 1.0
+
+    def __repr__(self) -> str:
+        return f"ArticleLevel({self.child!r})"
+
+    def __str__(self) -> str:
+        return str(self.child)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, ArticleLevel) and self.child == other.child
+
+    def __hash__(self) -> int:
+        return hash(("ArticleLevel", self.child))
+
+    def is_leaf(self) -> bool:
+        return False
+
+    def children(self) -> list[Any]:
+        return [self.child]
+
+    def apply(self, fn: Any) -> ArticleLevel:
+        return ArticleLevel(fn(self.child))
+
+    def estimate_size(self, ixreader: Any) -> int:
+        return int(self.child.estimate_size(ixreader))
+
+    def matcher(self, searcher: Any, context: Any = None) -> Any:
+        articles = self.child.matcher(searcher, context)
+        reader = searcher.reader()
+        column = reader.column_reader("article")
+        total = reader.doc_count_all()
+        ids: list[int] = []
+        while articles.is_active():
+            docnum = articles.id()
+            article = column[docnum]
+            following = docnum + 1
+            while following < total and column[following] == article:
+                if not reader.is_deleted(following):
+                    ids.append(following)
+                following += 1
+            articles.next()
+        if not ids:
+            return matching.NullMatcher()
+        return matching.ListMatcher(ids, [0.0] * len(ids))

@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-import threading
-import weakref
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from whoosh import query as q
-from whoosh.sorting import FieldFacet, MultiFacet, ScoreFacet
 
 from corpusearch.engine.aliases import Aliases
 from corpusearch.engine.highlight import snippet
 from corpusearch.engine.query import Filters, QueryPlan, filter_query, plan_query
+from corpusearch.engine.searcher import ArticleTable, Engine, View
 from corpusearch.errors import ArticleNotFoundError
 
 FACETS = ("authors", "topics", "source", "year")
@@ -111,41 +109,50 @@ class SearchResult:
         }
 
 
+# A paragraph's article title counts this much beside the paragraph's own words: the title
+# raises the paragraphs that match, and alone selects the article's lead. (BM25F weight 2.5 on
+# SciFact train before titles moved to article documents; see bench/eval_ranking.py.)
+TITLE_WEIGHT = 1.0
+
+
 def run_search(
-    searcher: Any, request: SearchRequest, *, aliases: Aliases | None = None
+    engine: Engine, request: SearchRequest, *, aliases: Aliases | None = None
 ) -> SearchResult:
-    """Search ``searcher`` for ``request``; raises QueryError for a query or filter it cannot run."""
+    """Search the index behind ``engine``; raises QueryError for a query or filter it cannot run."""
     if request.limit < 1 or request.page < 1:
         raise ValueError("limit and page start at 1")
     if request.sort not in ("relevance", "date"):
         raise ValueError(f"unknown sort order {request.sort!r}")
-    restrict = filter_query(request.filters)
+    searcher = engine.searcher()
+    view = engine.view(searcher)
+    restrict = filter_docs(searcher, view, request.filters)
     if request.query.strip() or restrict is None:
-        plan = plan_query(request.query, searcher, aliases=aliases)
+        plan = plan_query(request.query, searcher, aliases=aliases, suggestions=view.suggestions)
     else:  # filters alone: browse everything they allow
         plan = QueryPlan(
             q.Every(), frozenset(), explain=("no words: every paragraph the filters allow",)
         )
-    first = (request.page - 1) * request.limit
-    # One pass over every match (limit=None) gives the page, the exact total and the facets:
-    # a limited search makes Whoosh re-run the query for len() and docs().
-    options: dict[str, Any] = {"limit": None, "filter": restrict}
+    ranked = rank(searcher, view, plan, restrict)
     if request.sort == "date":
-        options["sortedby"] = MultiFacet([FieldFacet("recency"), ScoreFacet()])
-    results = searcher.search(plan.query, **options)
-    ranked = [(docnum, relevance(score)) for score, docnum in results.top_n]
-    table = doc_table(searcher)
+        recency = searcher.reader().column_reader("recency")
+        ranked.sort(key=lambda item: (recency[item[0]] or 0, -item[1], item[0]))
+    articles = searcher.reader().column_reader("article")
+    first = (request.page - 1) * request.limit
     if request.group:
-        groups = group_by_article(ranked, table)
+        groups = group_by_article(ranked, articles)
         total = len(groups)
         page = groups[first : first + request.limit]
     else:
         total = len(ranked)
         page = [(docnum, score, 0) for docnum, score in ranked[first : first + request.limit]]
+    table = view.articles(searcher)
     hits = tuple(
-        make_hit(searcher.stored_fields(docnum), score, plan.terms, others)
+        make_hit(searcher.stored_fields(docnum), table, score, plan.terms, others)
         for docnum, score, others in page
     )
+    notices = plan.notices
+    if engine.incomplete():
+        notices = (*notices, INCOMPLETE_NOTICE)
     return SearchResult(
         query=request.query,
         total=total,
@@ -153,30 +160,82 @@ def run_search(
         page=request.page,
         limit=request.limit,
         suggestion=plan.suggestion,
-        notices=plan.notices,
-        facets=facet_counts((docnum for docnum, _ in ranked), table),
+        notices=notices,
+        facets=facet_counts({articles[docnum] for docnum, _ in ranked}, table),
         grouped=request.group,
         explain=plan.explain,
     )
 
 
-def similar(searcher: Any, paragraph_id: str, *, limit: int = 10) -> SearchResult:
+INCOMPLETE_NOTICE = (
+    "the last indexing run stopped before it finished: run corpusearch index to complete it"
+)
+
+
+def filter_docs(searcher: Any, view: View, filters: Filters) -> set[int] | None:
+    """The documents the filters allow (both kinds), cached per index version; None: no filter."""
+    wanted = filter_query(filters)
+    if wanted is None:
+        return None
+    return view.docs(searcher, ("filter", filters), wanted)
+
+
+def rank(
+    searcher: Any, view: View, plan: QueryPlan, restrict: set[int] | None
+) -> list[tuple[int, float]]:
+    """Matching paragraphs, best first: each scored on its own words plus its article's title.
+
+    A paragraph that matches only through its article (a title or metadata term) is represented
+    by one paragraph of that article, the first; so is an article whose title alone matches.
+    """
+    if restrict is not None and not restrict:
+        return []  # Whoosh takes an empty filter for no filter
+    articles = searcher.reader().column_reader("article")
+    own = searcher.search(plan.query, limit=None, filter=restrict, mask=view.article_docs(searcher))
+    titles: dict[str, float] = {}
+    leads: dict[str, int] = {}
+    if plan.title_query is not None and plan.title_query is not q.NullQuery:
+        for score, docnum in searcher.search(plan.title_query, limit=None, filter=restrict).top_n:
+            article = articles[docnum]
+            titles[article] = relevance(score)
+            leads[article] = docnum + 1  # its paragraphs follow the article document
+    scores: dict[int, float] = {}
+    represented: set[str] = set()
+    for score, docnum in own.top_n:
+        article = articles[docnum]
+        value = relevance(score)
+        if value > 0:
+            scores[docnum] = value + TITLE_WEIGHT * titles.get(article, 0.0)
+            represented.add(article)
+        elif article not in leads or leads[article] > docnum:
+            leads[article] = docnum
+    for article, docnum in leads.items():
+        if article not in represented:
+            scores[docnum] = TITLE_WEIGHT * titles.get(article, 0.0)
+    return sorted(scores.items(), key=lambda item: (-item[1], item[0]))
+
+
+def similar(engine: Engine, paragraph_id: str, *, limit: int = 10) -> SearchResult:
     """Paragraphs that share the most distinctive words of paragraph ``paragraph_id``."""
+    searcher = engine.searcher()
+    view = engine.view(searcher)
     docnum = searcher.document_number(id=paragraph_id)
-    if docnum is None:
+    if docnum is None or docnum in view.article_docs(searcher):
         raise ArticleNotFoundError(
             f"no paragraph with id {paragraph_id!r}", hint="paragraph ids look like ARTICLE-N"
         )
     key_terms = searcher.key_terms([docnum], "text", numterms=SIMILAR_TERMS)
     terms = frozenset(word for word, _ in key_terms)
     wanted = q.Or([q.Term("text", word, boost=weight) for word, weight in key_terms])
-    results = searcher.search(wanted, limit=None, mask=q.Term("id", paragraph_id))
+    results = searcher.search(wanted, limit=None, mask={docnum})
+    table = view.articles(searcher)
     hits = tuple(
-        make_hit(result.fields(), result.score or 0.0, terms) for result in results[:limit]
+        make_hit(searcher.stored_fields(number), table, score or 0.0, terms)
+        for score, number in results.top_n[:limit]
     )
     return SearchResult(
         query=f"similar to {paragraph_id}",
-        total=results.scored_length(),
+        total=len(results.top_n),
         hits=hits,
         limit=limit,
         explain=(f"distinctive words: {', '.join(sorted(terms))}",),
@@ -190,81 +249,58 @@ def relevance(score: Any) -> float:
     return float(score or 0.0)
 
 
-def make_hit(fields: dict[str, Any], score: float, terms: frozenset[str], others: int = 0) -> Hit:
-    meta = fields["meta"]
+def make_hit(
+    fields: dict[str, Any],
+    table: ArticleTable,
+    score: float,
+    terms: frozenset[str],
+    others: int = 0,
+) -> Hit:
+    meta = table.meta[fields["article"]]
     return Hit(
         id=fields["id"],
         article=fields["article"],
         position=fields["position"],
-        title=meta["title"],
-        authors=tuple(meta["authors"]),
-        date=meta["date"],
-        topics=tuple(meta["topics"]),
-        source=meta["source"],
+        title=meta.title,
+        authors=meta.authors,
+        date=meta.date,
+        topics=meta.topics,
+        source=meta.source,
         section=fields.get("section"),
         text=fields["text"],
         snippet=snippet(fields["text"], terms),
         score=float(score),
-        url=meta.get("url"),
+        url=meta.url,
         others=others,
     )
 
 
-@dataclass(frozen=True)
-class DocTable:
-    """Per index version: each document's article, and each article's metadata (for facets)."""
-
-    article_of: dict[int, str]
-    meta: dict[str, dict[str, Any]]
-
-
-_tables: weakref.WeakKeyDictionary[Any, DocTable] = weakref.WeakKeyDictionary()
-_tables_lock = threading.Lock()
-
-
-def doc_table(searcher: Any) -> DocTable:
-    """The DocTable of the index version ``searcher`` reads, built once per searcher."""
-    table = _tables.get(searcher)
-    if table is None:
-        reader = searcher.reader()
-        article_of: dict[int, str] = {}
-        meta: dict[str, dict[str, Any]] = {}
-        for docnum, fields in reader.iter_docs():
-            article_of[docnum] = fields["article"]
-            meta.setdefault(fields["article"], fields["meta"])
-        table = DocTable(article_of, meta)
-        with _tables_lock:
-            _tables[searcher] = table
-    return table
-
-
 def group_by_article(
-    ranked: list[tuple[int, float]], table: DocTable
+    ranked: list[tuple[int, float]], articles: Any
 ) -> list[tuple[int, float, int]]:
     """The best paragraph of each article, in rank order, with how many others matched."""
     best: dict[str, tuple[int, float]] = {}
     counts: Counter[str] = Counter()
     for docnum, score in ranked:
-        article = table.article_of[docnum]
+        article = articles[docnum]
         best.setdefault(article, (docnum, score))
         counts[article] += 1
     return [(docnum, score, counts[article] - 1) for article, (docnum, score) in best.items()]
 
 
-def facet_counts(docnums: Iterable[int], table: DocTable) -> Facets:
-    """How many matching paragraphs each author, topic, source and year has, most first."""
+def facet_counts(matched: Iterable[str], table: ArticleTable) -> Facets:
+    """How many matching articles each author, topic, source and year has, most first."""
     counters: dict[str, Counter[str]] = {name: Counter() for name in FACETS}
-    per_article = Counter(table.article_of[docnum] for docnum in docnums)
-    for article, count in per_article.items():
+    for article in matched:
         meta = table.meta[article]
-        for author in meta["authors"]:
-            counters["authors"][author] += count
-        for topic in meta["topics"]:
-            counters["topics"][topic] += count
-        if meta["source"]:
-            counters["source"][meta["source"]] += count
-        if meta["date"]:
-            counters["year"][meta["date"][:4]] += count
+        for author in meta.authors:
+            counters["authors"][author] += 1
+        for topic in meta.topics:
+            counters["topics"][topic] += 1
+        if meta.source:
+            counters["source"][meta.source] += 1
+        if meta.date:
+            counters["year"][meta.date[:4]] += 1
     return {
         name: tuple(sorted(counter.items(), key=lambda item: (-item[1], item[0]))[:FACET_SIZE])
         for name, counter in counters.items()

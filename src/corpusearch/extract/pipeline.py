@@ -53,24 +53,73 @@ def clean_files(
 ) -> Iterator[tuple[Path, Article | UnreadableFileError]]:
     """Clean files together: the lines text dumps share with each other are left out as furniture.
 
-    Yields each path with its article, or the error that says why it has none.
+    Each file is read once. Yields each path with its article, or the error that says why it has
+    none, in the order given.
     """
     from corpusearch.extract.shared_lines import LineTable, PageLines
 
+    read: list[tuple[Path, Source | UnreadableFileError]] = []
+    for path in paths:
+        try:
+            read.append((path, read_source(path)))
+        except UnreadableFileError as error:
+            read.append((path, error))
     with LineTable() as table:
-        for path in paths:
-            try:
-                source = read_source(path)
-            except UnreadableFileError:
-                continue  # reported when it is read again below
-            if source.kind == "text":
-                table.replace(str(path), PageLines.of(source.text))
-        for path in paths:
-            try:
-                source = read_source(path)
-                yield path, article_from(source, root=root, shared=table.shared_of(source))
-            except UnreadableFileError as error:
-                yield path, error
+        for _, source in read:
+            if isinstance(source, Source) and source.kind == "text":
+                table.replace(str(source.path), PageLines.of(source.text))
+        jobs = [(s, table.shared_of(s)) for _, s in read if isinstance(s, Source)]
+    cleaned = iter(clean_sources(jobs, root=root))
+    for path, source in read:
+        if isinstance(source, UnreadableFileError):
+            yield path, source
+        else:
+            yield path, next(cleaned)[1]
+
+
+def clean_sources(
+    jobs: Sequence[tuple[Source, frozenset[str]]],
+    *,
+    root: Path | None = None,
+    processes: int = 1,
+) -> Iterator[tuple[Source, Article | UnreadableFileError]]:
+    """Clean sources already read, each with its shared lines, in order; in ``processes`` worker
+    processes when more than one (cleaning is CPU-bound pure Python: threads would not help)."""
+    if processes <= 1 or len(jobs) < 2:
+        for source, shared in jobs:
+            yield source, _clean_one(source, shared, root)
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    # fork: the workers start with the extractors this process has imported, in milliseconds.
+    context = multiprocessing.get_context("fork")
+    chunk = max(1, min(CLEAN_CHUNK, len(jobs) // (processes * 4)))
+    with ProcessPoolExecutor(max_workers=processes, mp_context=context) as pool:
+        results = pool.map(
+            _clean_job, [(source, shared, root) for source, shared in jobs], chunksize=chunk
+        )
+        for (source, _), article in zip(jobs, results, strict=True):
+            yield source, article
+
+
+# Files sent to a worker at a time: large enough to amortise the pickling, small enough to balance.
+CLEAN_CHUNK = 16
+
+
+def _clean_job(
+    job: tuple[Source, frozenset[str], Path | None],
+) -> Article | UnreadableFileError:
+    return _clean_one(*job)
+
+
+def _clean_one(
+    source: Source, shared: frozenset[str], root: Path | None
+) -> Article | UnreadableFileError:
+    try:
+        return article_from(source, root=root, shared=shared)
+    except UnreadableFileError as error:
+        return error
 
 
 def extract(source: Source, shared: frozenset[str] = frozenset()) -> Extraction:

@@ -53,6 +53,7 @@ class LineTable:
             CREATE INDEX IF NOT EXISTS lines_key ON lines (key);
             CREATE INDEX IF NOT EXISTS lines_source ON lines (source);
             CREATE TABLE IF NOT EXISTS pages (source TEXT PRIMARY KEY, prose INTEGER);
+            CREATE TABLE IF NOT EXISTS stamp (generation INTEGER);
             """
         )
 
@@ -67,6 +68,21 @@ class LineTable:
 
     def commit(self) -> None:
         self._db.commit()
+
+    def generation(self) -> int | None:
+        """The index generation these lines were committed with (None: never stamped)."""
+        row = self._db.execute("SELECT generation FROM stamp").fetchone()
+        return None if row is None else int(row[0])
+
+    def set_generation(self, generation: int) -> None:
+        self._db.execute("DELETE FROM stamp")
+        self._db.execute("INSERT INTO stamp VALUES (?)", (generation,))
+
+    def clear(self) -> None:
+        """Forget every page (the caller then records the lines of every dump again)."""
+        self._db.execute("DELETE FROM lines")
+        self._db.execute("DELETE FROM pages")
+        self._db.execute("DELETE FROM stamp")
 
     def sources(self) -> set[str]:
         return {row[0] for row in self._db.execute("SELECT source FROM pages")}

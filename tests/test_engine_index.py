@@ -1,0 +1,125 @@
+"""The index's structure and its incremental life: article documents, plans, generations, merges."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from corpusearch import Corpus
+from corpusearch.engine.index import LINES_FILE, RUNNING_FILE, open_index
+from corpusearch.records import Article, Paragraph
+
+
+def article(identifier: str, title: str, *texts: str, date: str | None = None) -> Article:
+    return Article(
+        id=identifier,
+        path=f"made/{identifier}",
+        title=title,
+        paragraphs=tuple(Paragraph(n, None, text) for n, text in enumerate(texts, 1)),
+        date=date,
+        authors=("Ann Writer",),
+    )
+
+
+BODY = [f"Paragraph {n} talks about harvest logistics and the weather in spring." for n in range(6)]
+
+
+def test_a_title_word_alone_returns_one_paragraph_per_article(tmp_path: Path) -> None:
+    corpus = Corpus(tmp_path / "ix")
+    corpus.add([article("a1", "Macbook Pro review", *BODY), article("a2", "Other news", *BODY)])
+    result = corpus.search("macbook")
+    assert [hit.id for hit in result.hits] == ["a1-1"]  # the lead represents the article
+    assert result.total == 1
+
+
+def test_the_title_raises_paragraphs_that_match_on_their_own(tmp_path: Path) -> None:
+    corpus = Corpus(tmp_path / "ix")
+    texts = ["The weather was mild.", "Sadr spoke about the militias at length today."]
+    corpus.add(
+        [
+            article("a1", "Sadr and the elections", *texts),
+            article("a2", "Unrelated", "Sadr spoke about the militias at length today."),
+        ]
+    )
+    hits = corpus.search("Sadr militias").hits
+    assert hits[0].id == "a1-2"  # same words, but its article's title names Sadr
+    assert "a1-1" not in [hit.id for hit in hits]  # it matches through the title only
+
+
+def test_and_means_paragraphs_about_both(tmp_path: Path) -> None:
+    corpus = Corpus(tmp_path / "ix")
+    corpus.add([article("a1", "Sadr profile", "Iran backed the militias.", "Sadr met Iran.")])
+    assert [hit.id for hit in corpus.search("Sadr AND Iran").hits] == ["a1-2"]
+
+
+def test_facets_count_articles(tmp_path: Path) -> None:
+    corpus = Corpus(tmp_path / "ix")
+    corpus.add([article("a1", "Harvest", *BODY, date="2020-05-01")])
+    result = corpus.search("harvest logistics")
+    assert result.total == 6
+    assert result.facets["authors"] == (("Ann Writer", 1),)
+    assert result.facets["year"] == (("2020", 1),)
+
+
+def test_index_without_paths_checks_the_indexed_files(tmp_path: Path, seeds_copy: Path) -> None:
+    corpus = Corpus(tmp_path / "ix")
+    corpus.index(str(seeds_copy))  # one path as a str
+    first = sorted(seeds_copy.iterdir())[0]
+    first.write_text(first.read_text(encoding="utf-8") + "\nA new closing line.\n", "utf-8")
+    report = corpus.index([])
+    assert (report.updated, report.unchanged, report.added) == (1, 1, 0)
+    first.unlink()
+    assert corpus.index([], prune=True).removed == 1
+
+
+def test_unchanged_files_are_not_read_again(tmp_path: Path, seeds_copy: Path) -> None:
+    corpus = Corpus(tmp_path / "ix")
+    corpus.index([seeds_copy])
+    for path in seeds_copy.iterdir():
+        path.chmod(0)  # unreadable: a run that read it would report it
+    try:
+        report = corpus.index([seeds_copy])
+    finally:
+        for path in seeds_copy.iterdir():
+            path.chmod(0o644)
+    assert report.unchanged == 2 and not report.failed
+
+
+def test_a_line_table_behind_the_index_is_rebuilt(tmp_path: Path, seeds_copy: Path) -> None:
+    """A crash between the Whoosh commit and the line table's leaves the table a generation
+    behind; the next run notices and records every dump's lines again."""
+    index = tmp_path / "ix"
+    corpus = Corpus(index)
+    corpus.index([seeds_copy])
+    before = corpus.search("Muqtada al-Sadr").total
+    with sqlite3.connect(index / LINES_FILE) as db:
+        db.execute("UPDATE stamp SET generation = generation - 1")
+        db.execute("DELETE FROM lines")
+    report = corpus.index([seeds_copy])
+    assert report.updated == 2
+    assert corpus.search("Muqtada al-Sadr").total == before
+
+
+def test_an_interrupted_run_is_reported_until_a_run_completes(
+    tmp_path: Path, seeds_copy: Path
+) -> None:
+    index = tmp_path / "ix"
+    corpus = Corpus(index)
+    corpus.index([seeds_copy])
+    (index / RUNNING_FILE).touch()
+    assert any("stopped before it finished" in n for n in corpus.search("Sadr").notices)
+    corpus.index([seeds_copy], optimize=True)
+    assert not any("stopped" in n for n in corpus.search("Sadr").notices)
+
+
+def test_repeated_updates_keep_the_index_lean(tmp_path: Path) -> None:
+    index = tmp_path / "ix"
+    corpus = Corpus(index)
+    for round_ in range(12):
+        corpus.add([article(f"a{n}", f"Title {n}", f"Round {round_} text {n}.") for n in range(20)])
+    ix = open_index(index)
+    with ix.searcher() as searcher:
+        reader = searcher.reader()
+        assert reader.doc_count() == 40
+        assert reader.doc_count_all() <= 40 * 2  # deleted versions are purged by merges
+    assert len(list(index.glob("*.seg"))) <= 3
