@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from corpusearch.errors import UnsupportedFileError
+from corpusearch.errors import UnreadableFileError, UnsupportedFileError
 from corpusearch.extract.formats import (
     InputRecord,
     RecordProblem,
@@ -200,3 +200,67 @@ def test_importing_corpusearch_loads_no_format_library() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "[]"
+
+
+def test_every_format_becomes_searchable_articles(tmp_path: Path) -> None:
+    """A folder with an export, a web archive and a PDF report: every record is an article with
+    its metadata, in a real index, found by a search (today's English analysis)."""
+    pytest.importorskip("reportlab")
+    pytest.importorskip("warcio")
+    from corpusearch import Corpus
+    from corpusearch.extract.formats.articles import article_from_record
+    from test_pdf import _report
+    from test_warc import _archive
+
+    folder = tmp_path / "inputs"
+    folder.mkdir()
+    _jsonl(
+        folder / "news.jsonl",
+        [
+            {
+                "url": "https://example.org/a",
+                "title": "Offensive",
+                "text": BODY,
+                "date": "2017-07-06",
+            },
+            "{broken",
+        ],
+    )
+    _archive(folder / "site.warc.gz")
+    pdf = _report(folder / "report.pdf")
+    articles = {}
+    problems = []
+    for path in sorted(folder.iterdir()):
+        for item in records_of(path):
+            if isinstance(item, RecordProblem):
+                problems.append(str(item))
+                continue
+            try:
+                read = article_from_record(item, root=tmp_path)
+            except UnreadableFileError as error:
+                problems.append(str(error))
+                continue
+            articles[read.article.url or read.article.path] = read
+    broken, short = problems
+    assert broken.startswith(f"{folder / 'news.jsonl'}:2: not valid JSON")
+    assert short.startswith(f"{folder / 'site.warc.gz'}@")  # the one-line French page
+    assert short.endswith(": no article text found")
+    assert set(articles) == {
+        "https://example.org/a",
+        "https://example.org/mosul",
+        str(pdf),
+    }
+    mosul = articles["https://example.org/mosul"]
+    assert mosul.captured == "2017-07-09T08:00:00Z"
+    assert mosul.article.title == "Mosul after the battle"
+    assert mosul.language == "en"
+    report = articles[str(pdf)]
+    assert report.pages == (1, 1, 1, 1, 2)
+    assert report.article.date == "2017-07-06"
+    assert articles["https://example.org/a"].article.paragraphs[1].text.startswith("Muqtada")
+    corpus = Corpus(tmp_path / "index")
+    corpus.add(read.article for read in articles.values())
+    found = {hit.article for hit in corpus.search("reconstruction", limit=5).hits}
+    assert found == {report.article.id}
+    boycott = {hit.url for hit in corpus.search("boycott", limit=5).hits}
+    assert boycott == {"https://example.org/a", "https://example.org/mosul"}
