@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gc
 import itertools
+import re
 from collections import Counter
 from collections.abc import Iterator, Sequence
 
@@ -118,9 +119,61 @@ def _model_body(
     gap = int(knob("dump_gap_lines"))
     if gap:
         kept = _fill_gaps(lines, kept, boilerplate, gap)
+    if kept and knob("dump_numbered_list"):
+        kept = sorted(set(kept).union(_numbered_items(lines, kept, boilerplate)))
     if not kept or not knob("dump_closing_list"):
         return kept
-    return kept + _closing_list(lines, kept[-1], boilerplate)
+    return kept + [i for i in _closing_list(lines, kept[-1], boilerplate) if i > kept[-1]]
+
+
+_ITEM_NUMBER = re.compile(r"^(\d{1,3})\s?[.):]\s+\S")
+_ITEM_GAP = 3  # lines between two numbered items (a link, a picture's caption, a paragraph)
+_FEWEST_ITEMS = 3
+
+
+def _numbered_items(
+    lines: Sequence[Line], kept: Sequence[int], boilerplate: frozenset[str]
+) -> list[int]:
+    """The lines of a numbered list (items 1, 2, 3, ... in order, each within a few lines of the
+    one before) that starts inside the kept article or right after it: a listicle's items or a
+    round-up's entries are its body, whatever the line model made of their short lines."""
+    first, last = kept[0], kept[-1]
+    found: list[int] = []
+    index = first
+    while index < min(len(lines), last + _ITEM_GAP + 2):
+        number = _item_number(lines[index])
+        if number != 1:
+            index += 1
+            continue
+        items = [index]
+        while True:
+            following = next(
+                (
+                    i
+                    for i in range(items[-1] + 1, min(len(lines), items[-1] + _ITEM_GAP + 2))
+                    if _item_number(lines[i]) == len(items) + 1
+                ),
+                None,
+            )
+            if following is None:
+                break
+            items.append(following)
+        if len(items) >= _FEWEST_ITEMS:
+            region = range(items[0], items[-1] + 1)
+            found.extend(i for i in region if _article_shaped(lines[i], boilerplate))
+            # the last item's own lines, up to the next blank-line group
+            end = items[-1] + 1
+            while end < len(lines) and lines[end].group == lines[items[-1]].group:
+                if _article_shaped(lines[end], boilerplate):
+                    found.append(end)
+                end += 1
+        index = items[-1] + 1
+    return found
+
+
+def _item_number(line: Line) -> int | None:
+    match = _ITEM_NUMBER.match(line.text)
+    return int(match.group(1)) if match else None
 
 
 def _fill_gaps(

@@ -104,6 +104,15 @@ KNOBS: dict[str, Knob] = {
             "is article (the short lines of list-shaped bodies the line model misses)",
         ),
         Knob(
+            "dump_numbered_list",
+            "dumps",
+            1.0,
+            0.0,
+            (),
+            "a numbered list (1, 2, 3, ... each within a few lines of the one before, at least "
+            "three items) starting inside or right after the kept article is body",
+        ),
+        Knob(
             "dump_safety_share",
             "dumps",
             0.5,
