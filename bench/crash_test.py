@@ -8,7 +8,7 @@ named by ``CORPUSEARCH_CRASH_AT``, the others by SIGKILL at a random moment of t
 completing run, and a comparison of every article (``articles`` and ``show ID`` as JSON, paths
 normalised) with a fresh build. The index is never reset: a divergence that a later run does not
 repair is counted again. The first cycle kills the first build.
-Usage: ``python bench/crash_test.py [--kills 30] [--seed 1] [--dumps 40] [--html 8] [--keep]``.
+Usage: ``python bench/crash_test.py [--kills 30] [--seed 1] [--dumps 40] [--html 8] [--aeb DIR] [--keep]``.
 """
 
 from __future__ import annotations
@@ -47,16 +47,19 @@ MAX_EDITS = 4  # per cycle
 MIN_DELAY = 0.2  # seconds: a random kill lands after the interpreter has started
 MAX_CYCLES_PER_KILL = 3  # give up when kills keep missing (runs ending before their kill)
 SHOWN = 8  # differing articles printed per cycle
+RECENT_RUNS = 4  # completing runs whose longest time bounds a random kill's moment
 
 
 class Corpus:
     """The page folder under test and the pool of pages not yet in it."""
 
-    def __init__(self, pages: Path, rng: random.Random, dumps: int, html: int) -> None:
+    def __init__(self, aeb: Path, pages: Path, rng: random.Random, dumps: int, html: int) -> None:
         self.pages = pages
         self.rng = rng
-        all_dumps = sorted((AEB / "dumps").glob("*.txt"))
-        all_html = sorted((AEB / "html").glob("*.html.gz"))
+        all_dumps = sorted((aeb / "dumps").glob("*.txt"))
+        all_html = sorted((aeb / "html").glob("*.html.gz"))
+        if len(all_dumps) < MIN_PAGES:
+            raise SystemExit(f"no page dumps under {aeb / 'dumps'} (see --aeb)")
         rng.shuffle(all_dumps)
         rng.shuffle(all_html)
         pages.mkdir(parents=True)
@@ -194,25 +197,28 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--dumps", type=int, default=DUMPS)
     parser.add_argument("--html", type=int, default=HTML)
+    parser.add_argument("--aeb", type=Path, default=AEB, help="the evaluation pages' folder")
     parser.add_argument("--keep", action="store_true", help="keep the work folder")
     args = parser.parse_args()
     rng = random.Random(args.seed)
     work = Path(tempfile.mkdtemp(prefix="crash-test-"))
     pages, index, fresh = work / "pages", work / "index", work / "fresh"
-    corpus = Corpus(pages, rng, args.dumps, args.html)
+    corpus = Corpus(args.aeb, pages, rng, args.dumps, args.html)
     started = time.perf_counter()
     kills: Counter[str] = Counter()
     divergent = 0
-    estimate = 5.0  # seconds a run takes, until one is measured
+    durations = [5.0]  # seconds the completing runs took (a guess until one is measured)
     cycle = 0
     while sum(kills.values()) < args.kills and cycle < args.kills * MAX_CYCLES_PER_KILL:
         edits = corpus.edit() if cycle else ["(first build)"]
+        # a random kill falls within the time a run that writes has taken lately
+        estimate = max(durations[-RECENT_RUNS:])
         kind, when, landed = crash(index, pages, cycle, rng, estimate)
         kills[kind] += landed
         how = kind + when + (": killed" if landed else ": ran to its end")
         run_started = time.perf_counter()
         completed = run_index(index, pages)
-        estimate = time.perf_counter() - run_started
+        durations.append(time.perf_counter() - run_started)
         if completed.returncode != 0:
             lines = [f"completing run failed: {completed.stderr.strip().splitlines()[-1:]}"]
         else:
@@ -220,7 +226,7 @@ def main() -> None:
         divergent += bool(lines)
         print(
             f"cycle {cycle:2}: {len(corpus.files())} pages; {'; '.join(edits)}; {how};"
-            f" completing run {estimate:.1f} s; {len(lines)} articles differ",
+            f" completing run {durations[-1]:.1f} s; {len(lines)} articles differ",
             flush=True,
         )
         for line in lines[:SHOWN]:

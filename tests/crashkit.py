@@ -76,6 +76,9 @@ def run_index(
 def kill_after(index: Path, pages: Path, seconds: float) -> tuple[int, float]:
     """Start a real ``corpusearch index`` and SIGKILL it after ``seconds``, unless it ends first.
 
+    The whole process group is killed, as a crash of the machine would: a worker process that
+    outlived its parent would hold the index's write lock (inherited) until it ends.
+
     Returns its exit status (``-9`` when the kill landed) and how long it ran.
     """
     started = time.perf_counter()
@@ -84,11 +87,12 @@ def kill_after(index: Path, pages: Path, seconds: float) -> tuple[int, float]:
         env=_env(None),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
+        start_new_session=True,  # its own process group: worker processes die with it
     )
     try:
         process.wait(timeout=seconds)
     except subprocess.TimeoutExpired:
-        process.send_signal(signal.SIGKILL)
+        os.killpg(process.pid, signal.SIGKILL)
         process.wait()
     return process.returncode, time.perf_counter() - started
 
