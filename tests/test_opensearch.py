@@ -214,6 +214,10 @@ def test_index_body_golden() -> None:
     properties = body["mappings"]["properties"]
     for name in ("text", "title", "section"):
         assert properties[name]["analyzer"] == "corpusearch_text"
+    # The alias rules follow the shipped alias file, which changes on its own: checked apart.
+    rules = analysis["filter"]["corpusearch_aliases"].pop("synonyms")
+    assert "Islamic State, IS, ISIS, ISIL, Daesh, Da'ish" in rules[0]
+    assert len(rules) == sum(len(group) > 1 for group in shipped().groups)
     _golden("index-body", {"query": "", "options": {}, "body": body})
 
 
@@ -247,6 +251,20 @@ def test_simulated_analysis_examples(text: str, terms: list[str] | None) -> None
     assert simulated == ours(text)
     if terms is not None:
         assert [t for t, _ in simulated] == terms
+
+
+def test_stable_terms_come_back_from_combined_fields_analysis() -> None:
+    # combined_fields analyses its query: a term sent that way must analyse to itself.
+    from corpusearch.engine.analysis import text_analyzer
+    from corpusearch.engine.opensearch_query import _stable
+
+    body = index_body(shipped())
+    texts = [path.read_text(encoding="utf-8") for path in sorted(SEEDS.glob("*.txt"))]
+    terms = {token.text for text in texts for token in text_analyzer()(text)}
+    stable = [t for t in sorted(terms) if _stable(t)]
+    assert len(stable) > 0.95 * len(terms)
+    for term in stable:
+        assert simulate(body, "corpusearch_text", os_term(term)) == [(os_term(term), 0)]
 
 
 def test_os_term_marks_protected_acronyms_only() -> None:
