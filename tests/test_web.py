@@ -523,3 +523,48 @@ def test_a_long_facet_folds_beyond_ten_and_can_be_searched(many_sources: FlaskCl
     assert '<input type="hidden" name="q" value="militias">' in sources
     narrowed = many_sources.get("/?q=militias&source=Publisher+07").get_data(as_text=True)
     assert "1 matching paragraph" in narrowed
+
+
+def test_several_values_of_a_facet_are_ored_and_facets_are_anded(client: FlaskClient) -> None:
+    authors = [f["value"] for f in client.get("/api/search?q=iraq").get_json()["facets"]["authors"]]
+    first, second = authors[0], next(a for a in authors[1:] if a != authors[0])
+    one = client.get("/api/search", query_string={"q": "iraq", "author": first}).get_json()
+    both_args = [("q", "iraq"), ("author", first), ("author", second), ("limit", "100")]
+    both = client.get("/api/search?" + urlencode(both_args)).get_json()
+    assert both["total"] > one["total"]
+    assert all(first in hit["authors"] or second in hit["authors"] for hit in both["hits"])
+    source = both["hits"][0]["source"]
+    narrowed = client.get("/api/search?" + urlencode([*both_args, ("source", source)])).get_json()
+    assert 0 < narrowed["total"] <= both["total"]
+    assert all(hit["source"] == source for hit in narrowed["hits"])
+
+    html = client.get("/", query_string={"q": "iraq", "author": first}).get_data(as_text=True)
+    added = escape(urlencode([("q", "iraq"), ("author", first), ("author", second)]))
+    assert f'href="/?{added}"' in html  # another author is added, not swapped in
+    removed = escape(urlencode([("q", "iraq")]))
+    assert f'<a class="on" href="/?{removed}" aria-current="true"' in html
+    page = client.get("/?" + urlencode(both_args[:3])).get_data(as_text=True)
+    assert f'aria-label="Remove filter author: {escape(second)}"' in page
+    assert 'multiple size="4"' in page  # the form keeps both values when sent again
+
+
+def test_search_params_read_repeated_values_and_build_the_query() -> None:
+    from werkzeug.datastructures import MultiDict
+
+    from corpusearch.web.params import SearchParams
+
+    params = SearchParams.from_args(
+        MultiDict(
+            [("q", "iraq"), ("source", 'A "x"'), ("source", "B"), ("source", "B"), ("topic", "T")]
+        )
+    )
+    assert params.source == ('A "x"', "B") and params.topic == ("T",)
+    query, kwargs = params.search_args()
+    assert query == '(iraq) AND (source:"A  x " OR source:"B")'
+    assert kwargs["source"] is None and kwargs["topic"] == "T"
+    assert params.to_args()["source"] == ['A "x"', "B"]
+    assert params.filters() == {"topic": "T", "source": ['A "x"', "B"]}
+    assert params.toggled("source", "B").source == ('A "x"',)
+    assert params.toggled("source", "C").source == ('A "x"', "B", "C")
+    assert params.without("source").source == ()
+    assert SearchParams.from_args({"author": "One"}).author == ("One",)

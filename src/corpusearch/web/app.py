@@ -108,8 +108,9 @@ class _State:
         # Searching is CPU-bound Python: with a few at a time, cached pages and articles are
         # still served at once while the rest of the searches wait their turn.
         with self.gate:
+            query, _ = params.search_args()
             return self.corpus.search(
-                params.q, **params.search_kwargs(), limit=limit, page=params.page
+                query, **params.search_kwargs(), limit=limit, page=params.page
             )
 
     def overview(self, params: SearchParams) -> Overview:
@@ -120,8 +121,9 @@ class _State:
         key = ("overview", self.version(), whole.key())
 
         def compute() -> Overview:
+            query, filters = whole.search_args()
             with self.gate:
-                hits = matching_articles(self.corpus, params.q, **params.filters())
+                hits = matching_articles(self.corpus, query, **filters)
             return overview_of(hits)
 
         return self.cache.get_or_compute(key, compute)
@@ -291,11 +293,19 @@ def _results_page(state: _State, params: SearchParams) -> str:
     result = state.search(params)
     pages = max(ceil(result.total / result.limit), 1)
     overview = state.overview(params) if result.total else None
+    facets = dict(overview.facets) if overview else result.facets
+    if overview:
+        # A facet offers the values its own filter left out (choosing one adds it: OR).
+        for name, key in FACET_FILTERS.items():
+            others = params.without(key)
+            if getattr(params, key) and others.active:
+                facets[name] = state.overview(others).facets[name]
     return render_template(
         "search.html",
         **_form_context(state, params),
         result=result,
         overview=overview,
+        facets=facets,
         pages=pages,
         page_numbers=_page_numbers(min(params.page, pages), pages),
     )
@@ -408,10 +418,14 @@ def _routes(app: Flask) -> None:
         def search_url(params: SearchParams, **changes: Any) -> str:
             return url_for("search_page", **params.to_args(**changes))
 
+        def url_of(params: SearchParams) -> str:
+            return url_for("search_page", **params.to_args())
+
         def facet_url(params: SearchParams, facet: str, value: str) -> str:
+            """The search with ``value`` added to (or, if chosen, taken from) its facet's filter."""
             if facet == "year":
                 return search_url(params, since=value, until=value, page=1)
-            return search_url(params, **{FACET_FILTERS.get(facet, facet): value, "page": 1})
+            return url_of(params.toggled(FACET_FILTERS.get(facet, facet), value))
 
         def timeline_svg(params: SearchParams, timeline: Any) -> Markup:
             def link(period: Any) -> str:
@@ -426,6 +440,7 @@ def _routes(app: Flask) -> None:
             "hit_url": hit_url,
             "search_url": search_url,
             "facet_url": facet_url,
+            "url_of": url_of,
             "facet_filters": FACET_FILTERS,
             "timeline_svg": timeline_svg,
             "citation": citation,
@@ -543,8 +558,9 @@ def _workflow_routes(app: Flask) -> None:
         state = _state()
         params = SearchParams.from_args(request.form)
         name = request.form.get("name", "") or params.q
+        query, filters = params.search_args()
         try:
-            state.saved.add(name, params.q, replace=True, **params.filters())
+            state.saved.add(name, query, replace=True, **filters)
         except CorpusearchError as err:
             return _saved_error(err)
         return redirect(url_for("saved_page"), 303)
@@ -590,7 +606,13 @@ def _saved_error(err: CorpusearchError) -> tuple[Any, int]:
 
 def _batch(form: Mapping[str, str]) -> Any:
     """Run the queries of the batch form; a table of counts, or the rows as a download."""
-    from corpusearch.batch import BatchError, batch_search, parse_queries, write_results
+    from corpusearch.batch import (
+        BatchError,
+        BatchQuery,
+        batch_search,
+        parse_queries,
+        write_results,
+    )
 
     state = _state()
     params = SearchParams.from_args(form)
@@ -603,10 +625,13 @@ def _batch(form: Mapping[str, str]) -> Any:
         if len(queries) > most:
             raise BatchError(f"{len(queries)} queries; the form runs at most {most} at once")
         results: list[Any] = []
-        filters: dict[str, Any] = params.filters()
         for query in queries:  # through the gate one query at a time: searches go on meanwhile
+            rewritten, filters = replace(params, q=query.query).search_args()
             with state.gate:
-                results.extend(batch_search(state.corpus, [query], limit=limit, **filters))
+                found = batch_search(
+                    state.corpus, [BatchQuery(query.line, rewritten)], limit=limit, **filters
+                )
+                results.extend(replace(result, query=query.query) for result in found)
     except IndexNotFoundError as err:
         return _corpus_error(err)
     except CorpusearchError as err:
