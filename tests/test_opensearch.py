@@ -509,6 +509,38 @@ def test_cli_export_errors_are_one_line(tmp_path: Path, seed_index: Path) -> Non
     assert result.output.strip().count("\n") == 0
 
 
+def _closed_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def test_unreachable_cluster_is_a_one_line_error(tmp_path: Path, seed_index: Path) -> None:
+    pytest.importorskip("opensearchpy")
+    url = f"http://127.0.0.1:{_closed_port()}"
+    cli.add_command(export)
+    for arguments in (
+        ["export", "opensearch", str(tmp_path)],
+        ["export", "opensearch", str(tmp_path / "b")],
+    ):
+        result = CliRunner().invoke(
+            cli, ["--index", str(seed_index), *arguments, "--opensearch", url]
+        )
+        assert result.exit_code == 1
+        assert f"Error: cannot reach OpenSearch at {url}" in result.output
+        assert "Traceback" not in result.output
+
+
+def test_search_on_unreachable_cluster_raises_library_error(corpus: Corpus) -> None:
+    pytest.importorskip("opensearchpy")
+    from corpusearch.engine.opensearch_live import OpenSearchUnavailableError, search_opensearch
+
+    with pytest.raises(OpenSearchUnavailableError, match="cannot reach"):
+        search_opensearch(corpus, f"http://127.0.0.1:{_closed_port()}", "Sadr")
+
+
 # --- live path (only with a cluster) ---------------------------------------------------------
 
 

@@ -111,7 +111,7 @@ def load_export(
         )
         connection.indices.refresh(index=index_name)
     except exceptions.OpenSearchException as error:
-        raise OpenSearchUnavailableError(f"OpenSearch at {url}: {error}") from error
+        raise _failure(url, error) from error
     errors = tuple(json.dumps(f, ensure_ascii=False)[:300] for f in failures)
     return LoadReport(index_name, created, int(indexed), errors)
 
@@ -145,5 +145,24 @@ def _search(url: str, index_name: str, translation: Translation) -> dict[str, An
     try:
         response = client(url).search(index=index_name, body=translation.body)
     except exceptions.OpenSearchException as error:
-        raise OpenSearchUnavailableError(f"OpenSearch at {url}: {error}") from error
+        raise _failure(url, error) from error
     return dict(response)
+
+
+def _failure(url: str, error: Exception) -> OpenSearchUnavailableError:
+    """One line for the user: unreachable, or what the cluster said."""
+    from opensearchpy import exceptions
+
+    if isinstance(error, exceptions.ConnectionError):
+        return OpenSearchUnavailableError(
+            f"cannot reach OpenSearch at {url}",
+            hint=f"is the cluster up? the URL comes from --opensearch or {ENV_URL}",
+        )
+    if isinstance(error, exceptions.TransportError):
+        reason = error.info.get("error", {}) if isinstance(error.info, dict) else {}
+        detail = reason.get("reason") if isinstance(reason, dict) else None
+        return OpenSearchUnavailableError(
+            f"OpenSearch at {url} refused the request ({error.status_code}: "
+            f"{detail or error.error})"
+        )
+    return OpenSearchUnavailableError(f"OpenSearch at {url}: {type(error).__name__}: {error}")
