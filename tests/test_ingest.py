@@ -244,6 +244,13 @@ def test_names_that_are_not_utf8_are_reported_and_the_rest_found(tmp_path: Path)
     }
     for path, reason in found.problems:  # printable and storable as they are
         f"{path}: {reason}".encode()
+    given = discover([os.fsdecode(_bad_name(tmp_path, b"dossier-\xe9t\xe9"))])
+    assert given.problems == (
+        (
+            tmp_path / "dossier-\\xe9t\\xe9",
+            "folder name is not valid UTF-8; rename it to index its files",
+        ),
+    )
 
 
 def test_reading_a_file_named_in_bytes_raises_a_printable_error(tmp_path: Path) -> None:

@@ -131,7 +131,8 @@ def discover(paths: Iterable[str | Path]) -> Discovery:
     for given in paths:
         path = Path(given)
         if not _utf8_name(path):
-            problems.append((Path(printable(path)), _BAD_NAME))
+            bad = _BAD_FOLDER_NAME if path.is_dir() else _BAD_NAME
+            problems.append((Path(printable(path)), bad))
         elif path.is_dir():
             files.extend(_walk(path, problems))
         elif kind_of(path) is None and path.exists():
@@ -287,10 +288,11 @@ def _read(path: Path, limit: int) -> bytes:
         raise UnreadableFileError(f"{path}: {reason}")
     try:
         with path.open("rb") as file:
-            data = file.read(limit + 1)
+            size = os.fstat(file.fileno()).st_size
+            data = file.read(limit + 1) if size <= limit else b""
     except OSError as error:
         raise UnreadableFileError(f"{path}: cannot read ({error.strerror or error})") from error
-    if len(data) > limit:
+    if size > limit or len(data) > limit:  # the size, or what a growing file held when read
         raise UnreadableFileError(f"{path}: larger than {limit // 2**20} MiB, skipped")
     return data
 
