@@ -8,7 +8,7 @@ named by ``CORPUSEARCH_CRASH_AT``, the others by SIGKILL at a random moment of t
 completing run, and a comparison of every article (``articles`` and ``show ID`` as JSON, paths
 normalised) with a fresh build. The index is never reset: a divergence that a later run does not
 repair is counted again. The first cycle kills the first build.
-Usage: ``python bench/crash_test.py [--kills 30] [--seed 1] [--dumps 40] [--html 8] [--aeb DIR] [--keep]``.
+Usage: ``python bench/crash_test.py [--kills 30] [--seed 1] [--dumps 40] [--html 8] [--aeb DIR] [--random-only] [--keep]``.
 """
 
 from __future__ import annotations
@@ -180,10 +180,15 @@ def _sentence(rng: random.Random) -> str:
 
 
 def crash(
-    index: Path, pages: Path, cycle: int, rng: random.Random, estimate: float
+    index: Path,
+    pages: Path,
+    cycle: int,
+    rng: random.Random,
+    estimate: float,
+    random_only: bool,
 ) -> tuple[str, str, bool]:
     """Run ``corpusearch index`` and kill it: how and when, and whether it died before its end."""
-    if cycle % 2 == 0:
+    if cycle % 2 == 0 and not random_only:
         phase = PHASES[(cycle // 2) % len(PHASES)]
         return f"phase {phase}", "", run_index(index, pages, crash_at=phase).returncode == KILLED
     delay = rng.uniform(MIN_DELAY, max(estimate, MIN_DELAY * 2))
@@ -198,6 +203,9 @@ def main() -> None:
     parser.add_argument("--dumps", type=int, default=DUMPS)
     parser.add_argument("--html", type=int, default=HTML)
     parser.add_argument("--aeb", type=Path, default=AEB, help="the evaluation pages' folder")
+    parser.add_argument(
+        "--random-only", action="store_true", help="no phase kills (before the hook exists)"
+    )
     parser.add_argument("--keep", action="store_true", help="keep the work folder")
     args = parser.parse_args()
     rng = random.Random(args.seed)
@@ -213,7 +221,7 @@ def main() -> None:
         edits = corpus.edit() if cycle else ["(first build)"]
         # a random kill falls within the time a run that writes has taken lately
         estimate = max(durations[-RECENT_RUNS:])
-        kind, when, landed = crash(index, pages, cycle, rng, estimate)
+        kind, when, landed = crash(index, pages, cycle, rng, estimate, args.random_only)
         kills[kind] += landed
         how = kind + when + (": killed" if landed else ": ran to its end")
         run_started = time.perf_counter()
