@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from dataclasses import replace
 from pathlib import Path
 
 from corpusearch import Corpus
@@ -26,7 +27,8 @@ BODY = [f"Paragraph {n} talks about harvest logistics and the weather in spring.
 
 def test_a_title_word_alone_returns_one_paragraph_per_article(tmp_path: Path) -> None:
     corpus = Corpus(tmp_path / "ix")
-    corpus.add([article("a1", "Macbook Pro review", *BODY), article("a2", "Other news", *BODY)])
+    other = [text.replace("harvest", "fishing") for text in BODY]
+    corpus.add([article("a1", "Macbook Pro review", *BODY), article("a2", "Other news", *other)])
     result = corpus.search("macbook")
     assert [hit.id for hit in result.hits] == ["a1-1"]  # the lead represents the article
     assert result.total == 1
@@ -123,3 +125,36 @@ def test_repeated_updates_keep_the_index_lean(tmp_path: Path) -> None:
         assert reader.doc_count() == 40
         assert reader.doc_count_all() <= 40 * 2  # deleted versions are purged by merges
     assert len(list(index.glob("*.seg"))) <= 3
+
+
+def test_a_changed_sidecar_alone_updates_its_article(tmp_path: Path, seeds_copy: Path) -> None:
+    corpus = Corpus(tmp_path / "ix")
+    corpus.index([seeds_copy])
+    first = sorted(seeds_copy.glob("*.txt"))[0]
+    first.with_suffix(".meta.json").write_text('{"source": "Sidecar Press"}', encoding="utf-8")
+    report = corpus.index([seeds_copy])
+    assert (report.updated, report.unchanged) == (1, 1)
+    assert "Sidecar Press" in {a.source for a in corpus.articles()}
+
+
+STORY = [
+    "The council voted on Tuesday to close the old bridge over the river for repairs.",
+    "Engineers found cracks in two of the supporting pillars during an inspection last month.",
+    "Traffic will be diverted through the northern ring road until the work is finished.",
+    "The mayor said the closure was regrettable but that safety had to come first.",
+]
+
+
+def test_copies_show_once_with_merged_metadata(tmp_path: Path) -> None:
+    corpus = Corpus(tmp_path / "ix")
+    html = replace(article("c1", "Bridge closed", *STORY), path="site/bridge.html", source="Gazette")
+    dump = replace(article("c2", "Bridge closed", *STORY[:3]), path="dumps/bridge.txt")
+    dump = replace(dump, date="2021-03-02", authors=("Bo Reporter",), source=None)
+    corpus.add([html, dump, article("c3", "Elsewhere", *BODY)])
+    result = corpus.search("bridge pillars inspection")
+    assert {hit.article for hit in result.hits} == {"c1"}  # never its dump copy c2
+    hit = result.hits[0]
+    assert hit.copies == 1 and hit.source == "Gazette" and hit.date == "2021-03-02"
+    assert result.facets["source"] == (("Gazette", 1),)
+    grouped = corpus.search("bridge OR harvest", group=True)
+    assert sorted(hit.article for hit in grouped.hits) == ["c1", "c3"]

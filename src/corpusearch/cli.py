@@ -197,12 +197,21 @@ def _print_result(result: Any, fmt: str, no_color: bool, *, paged: bool = True) 
         click.echo("   " + click.style(" · ".join(f for f in facts if f), dim=True), color=color)
         click.echo("   " + terminal_snippet(hit.snippet), color=color)
         more = f"  (+{hit.others} more in this article)" if hit.others else ""
-        click.echo(click.style(f"   {hit.id}  score {hit.score:.2f}{more}", dim=True), color=color)
+        copies = (
+            f"  also in {hit.copies} {_plural(hit.copies, 'copy', 'copies')}" if hit.copies else ""
+        )
+        click.echo(
+            click.style(f"   {hit.id}  score {hit.score:.2f}{more}{copies}", dim=True), color=color
+        )
     if paged and result.page < result.pages:
         click.echo(f"\nMore: --page {result.page + 1} (of {result.pages})", color=color)
     footer = facet_footer(result.facets)
     if footer:
         click.echo("\n" + click.style(footer, dim=True), color=color)
+
+
+def _plural(count: int, one: str, many: str) -> str:
+    return one if count == 1 else many
 
 
 def facet_footer(facets: dict[str, tuple[tuple[str, int], ...]]) -> str:
@@ -232,19 +241,33 @@ def articles(ctx: click.Context, fmt: str) -> None:
         return
     for summary in found:
         facts = [summary.source, ", ".join(summary.authors), summary.date or "no date"]
+        copies = f" · also in {summary.copies} {_plural(summary.copies, 'copy', 'copies')}"
         click.echo(f"{summary.id}  {summary.title}")
-        click.echo(f"              {' · '.join(f for f in facts if f)} · {summary.paragraphs} ¶")
+        click.echo(
+            f"              {' · '.join(f for f in facts if f)} · {summary.paragraphs} ¶"
+            + (copies if summary.copies else "")
+        )
 
 
 @cli.command()
 @click.argument("article_id")
+@click.option("--copies", "list_copies", is_flag=True, help="List the article's copies instead.")
 @FORMAT
 @click.pass_context
-def show(ctx: click.Context, article_id: str, fmt: str) -> None:
+def show(ctx: click.Context, article_id: str, list_copies: bool, fmt: str) -> None:
     """Print an indexed article, cleaned, with numbered paragraphs."""
     with reported():
-        article = corpus_of(ctx).article(article_id)
-    _print_article(article, fmt)
+        if list_copies:
+            copies = corpus_of(ctx).copies(article_id)
+        else:
+            article = corpus_of(ctx).article(article_id)
+    if not list_copies:
+        _print_article(article, fmt)
+    elif fmt == "json":
+        _echo_json([summary.to_json() for summary in copies])
+    else:
+        for summary in copies:
+            click.echo(f"{summary.id}  {summary.path}  {summary.paragraphs} ¶  {summary.title}")
 
 
 @cli.command()

@@ -41,6 +41,7 @@ class ArticleSummary:
     url: str | None
     series: str | None
     paragraphs: int
+    copies: int = 0  # other copies of this article in the index, which articles() leaves out
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -54,6 +55,7 @@ class ArticleSummary:
             "url": self.url,
             "series": self.series,
             "paragraphs": self.paragraphs,
+            "copies": self.copies,
         }
 
 
@@ -119,11 +121,30 @@ class Corpus:
     def articles(self) -> tuple[ArticleSummary, ...]:
         """Every indexed article's metadata, newest first."""
         searcher = self.engine.searcher()
+        table = self.engine.view(searcher).articles(searcher)
         found = [
-            ArticleSummary(**_metadata(meta), paragraphs=meta.paragraphs)
-            for meta in self.engine.view(searcher).articles(searcher).meta.values()
+            ArticleSummary(
+                **_metadata(table.shown(article)),
+                paragraphs=meta.paragraphs,
+                copies=table.copies.others(article),
+            )
+            for article, meta in table.meta.items()
+            if table.copies.canonical(article) == article
         ]
         return tuple(sorted(found, key=lambda a: (a.date or "", a.title), reverse=True))
+
+    def copies(self, article_id: str) -> tuple[ArticleSummary, ...]:
+        """Every copy of an article (itself included), the one searches show first."""
+        searcher = self.engine.searcher()
+        table = self.engine.view(searcher).articles(searcher)
+        if article_id not in table.meta:
+            raise ArticleNotFoundError(
+                f"no article with id {article_id!r}", hint="list them with: corpusearch articles"
+            )
+        return tuple(
+            ArticleSummary(**_metadata(table.meta[copy]), paragraphs=table.meta[copy].paragraphs)
+            for copy in table.copies.copies_of(article_id)
+        )
 
     def article(self, article_id: str) -> Article:
         """The article with this id (or the article of a paragraph id ``ARTICLE-N``)."""

@@ -66,8 +66,9 @@ class Article:
 class ArticleMeta:
     """An indexed article's metadata as the index stores it, once per article.
 
-    ``digest`` says which version of the file was indexed; ``size`` and ``mtime_ns`` let an
-    unchanged file be recognised without reading it; ``paragraphs`` counts its paragraphs.
+    ``digest`` says which version of the file was indexed; ``stamp`` (sizes and modification
+    times of the file and its sidecar) lets an unchanged file be recognised without reading it;
+    ``paragraphs`` counts its paragraphs.
     """
 
     id: str
@@ -81,11 +82,10 @@ class ArticleMeta:
     series: str | None = None
     digest: str = ""
     paragraphs: int = 0
-    size: int = -1
-    mtime_ns: int = -1
+    stamp: str = ""
 
     @classmethod
-    def of(cls, article: Article, *, size: int = -1, mtime_ns: int = -1) -> ArticleMeta:
+    def of(cls, article: Article, *, stamp: str = "") -> ArticleMeta:
         return cls(
             id=article.id,
             title=article.title,
@@ -98,8 +98,7 @@ class ArticleMeta:
             series=article.series,
             digest=article.digest,
             paragraphs=len(article.paragraphs),
-            size=size,
-            mtime_ns=mtime_ns,
+            stamp=stamp,
         )
 
     def to_stored(self) -> dict[str, Any]:
@@ -145,6 +144,5 @@ STORED_META_FIELDS = (
     "series",
     "digest",
     "paragraphs",
-    "size",
-    "mtime_ns",
+    "stamp",
 )

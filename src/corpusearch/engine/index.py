@@ -33,13 +33,14 @@ from whoosh.writing import MERGE_SMALL, OPTIMIZE
 
 from corpusearch.engine.aliases import shipped
 from corpusearch.engine.analysis import STEMS_FILE, name_analyzer, save_stems, text_analyzer
+from corpusearch.engine.copies import signature
 from corpusearch.errors import (
     CorpusearchError,
     IndexLockedError,
     IndexNotFoundError,
     UnreadableFileError,
 )
-from corpusearch.extract.ingest import Source, discover, kind_of, read_source
+from corpusearch.extract.ingest import Source, discover, kind_of, read_source, sidecar_path
 from corpusearch.extract.pipeline import clean_sources
 from corpusearch.extract.shared_lines import LineTable, PageLines
 from corpusearch.records import Article, ArticleMeta
@@ -112,6 +113,7 @@ def make_schema() -> Schema:
         # The article's distinct words, unstemmed, once per article: typos and wildcards.
         words=TEXT(analyzer=names, phrase=False),
         meta=STORED(),
+        minhash=STORED(),  # the article's MinHash signature, to find its copies (copies.py)
     )
 
 
@@ -209,9 +211,7 @@ def _version(directory: Path) -> str | None:
         return None
 
 
-def documents_of(
-    article: Article, *, size: int = -1, mtime_ns: int = -1
-) -> Iterator[dict[str, Any]]:
+def documents_of(article: Article, *, stamp: str = "") -> Iterator[dict[str, Any]]:
     """The Whoosh documents of one article: its article document, then one per paragraph."""
     try:
         day = datetime.fromisoformat(article.date) if article.date else None
@@ -231,7 +231,7 @@ def documents_of(
     words = dict.fromkeys(_WORD.findall(article.title))
     for paragraph in article.paragraphs:
         words.update(dict.fromkeys(_WORD.findall(paragraph.text)))
-    meta = ArticleMeta.of(article, size=size, mtime_ns=mtime_ns)
+    meta = ArticleMeta.of(article, stamp=stamp)
     yield {
         **shared,
         "id": article.id,
@@ -240,6 +240,7 @@ def documents_of(
         "title": article.title,
         "words": " ".join(words),
         "meta": meta.to_stored(),
+        "minhash": signature(paragraph.text for paragraph in article.paragraphs),
     }
     for paragraph in article.paragraphs:
         document: dict[str, Any] = {
@@ -278,7 +279,7 @@ class IndexPlan:
     gone: list[ArticleMeta] = field(default_factory=list)
     unchanged: int = 0
     failed: list[tuple[str, str]] = field(default_factory=list)
-    stats: dict[str, tuple[int, int]] = field(default_factory=dict)  # path -> (size, mtime_ns)
+    stamps: dict[str, str] = field(default_factory=dict)  # path -> file_stamp()
 
     @property
     def empty(self) -> bool:
@@ -309,17 +310,12 @@ def plan_update(
         name = str(path)
         previous = known.get(name)
         try:
-            stat = path.stat()
+            plan.stamps[name] = file_stamp(path)
         except OSError as error:
             plan.failed.append((name, f"cannot read ({error.strerror or error})"))
             continue
-        plan.stats[name] = (stat.st_size, stat.st_mtime_ns)
         lines_missing = kind_of(path) == "text" and name not in listed
-        if (
-            previous is not None
-            and (previous.size, previous.mtime_ns) == plan.stats[name]
-            and not lines_missing
-        ):
+        if previous is not None and previous.stamp == plan.stamps[name] and not lines_missing:
             matched.add(name)
             continue
         try:
@@ -415,14 +411,14 @@ def _write(
                 if name in known:  # it no longer yields an article: its old one leaves
                     writer.delete_by_term("article", known[name].id)
                 continue
-            size, mtime_ns = plan.stats.get(name, (-1, -1))
+            stamp = plan.stamps.get(name, "")
             if name in known:
                 writer.delete_by_term("article", known[name].id)
                 updated += 1
             else:
                 added += 1
             writer.delete_by_term("article", article.id)
-            for document in documents_of(article, size=size, mtime_ns=mtime_ns):
+            for document in documents_of(article, stamp=stamp):
                 writer.add_document(**document)
             paragraphs += len(article.paragraphs)
     _save_stems(directory)
@@ -473,6 +469,17 @@ def _save_stems(directory: Path) -> None:
     shipped()
     with suppress(OSError):
         save_stems(directory / STEMS_FILE)
+
+
+def file_stamp(path: Path) -> str:
+    """Sizes and modification times of a file and its sidecar: equal stamps, unchanged files."""
+    stat = path.stat()
+    parts = [stat.st_size, stat.st_mtime_ns]
+    sidecar = sidecar_path(path)
+    if sidecar is not None:
+        side = sidecar.stat()
+        parts += [side.st_size, side.st_mtime_ns]
+    return ":".join(map(str, parts))
 
 
 def _update_lines(table: LineTable, sources: list[Source], gone: list[ArticleMeta]) -> set[str]:

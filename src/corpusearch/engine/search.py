@@ -50,6 +50,7 @@ class Hit:
     score: float
     url: str | None = None
     others: int = 0  # other matching paragraphs of the same article, when grouped
+    copies: int = 0  # other copies of the article in the index (the same story saved again)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -67,6 +68,7 @@ class Hit:
             "score": round(self.score, 4),
             "url": self.url,
             "others": self.others,
+            "copies": self.copies,
         }
 
 
@@ -132,11 +134,12 @@ def run_search(
         plan = QueryPlan(
             q.Every(), frozenset(), explain=("no words: every paragraph the filters allow",)
         )
-    ranked = rank(searcher, view, plan, restrict)
+    table = view.articles(searcher)
+    articles = searcher.reader().column_reader("article")
+    ranked = collapse_copies(rank(searcher, view, plan, restrict), articles, table)
     if request.sort == "date":
         recency = searcher.reader().column_reader("recency")
         ranked.sort(key=lambda item: (recency[item[0]] or 0, -item[1], item[0]))
-    articles = searcher.reader().column_reader("article")
     first = (request.page - 1) * request.limit
     if request.group:
         groups = group_by_article(ranked, articles)
@@ -145,7 +148,6 @@ def run_search(
     else:
         total = len(ranked)
         page = [(docnum, score, 0) for docnum, score in ranked[first : first + request.limit]]
-    table = view.articles(searcher)
     hits = tuple(
         make_hit(searcher.stored_fields(docnum), table, score, plan.terms, others)
         for docnum, score, others in page
@@ -215,6 +217,21 @@ def rank(
     return sorted(scores.items(), key=lambda item: (-item[1], item[0]))
 
 
+def collapse_copies(
+    ranked: list[tuple[int, float]], articles: Any, table: ArticleTable
+) -> list[tuple[int, float]]:
+    """Keep one copy of each article: the first to rank, for this query, with its paragraphs."""
+    if not table.copies.group_of:
+        return ranked
+    chosen: dict[str, str] = {}
+    kept = []
+    for docnum, score in ranked:
+        article = articles[docnum]
+        if chosen.setdefault(table.copies.canonical(article), article) == article:
+            kept.append((docnum, score))
+    return kept
+
+
 def similar(engine: Engine, paragraph_id: str, *, limit: int = 10) -> SearchResult:
     """Paragraphs that share the most distinctive words of paragraph ``paragraph_id``."""
     searcher = engine.searcher()
@@ -227,15 +244,24 @@ def similar(engine: Engine, paragraph_id: str, *, limit: int = 10) -> SearchResu
     key_terms = searcher.key_terms([docnum], "text", numterms=SIMILAR_TERMS)
     terms = frozenset(word for word, _ in key_terms)
     wanted = q.Or([q.Term("text", word, boost=weight) for word, weight in key_terms])
-    results = searcher.search(wanted, limit=None, mask={docnum})
     table = view.articles(searcher)
+    articles = searcher.reader().column_reader("article")
+    source = articles[docnum]
+    twins = set(table.copies.copies_of(source)) - {source}  # the same paragraph, saved again
+    results = searcher.search(wanted, limit=None, mask={docnum} | view.article_docs(searcher))
+    ranked = [
+        (number, relevance(score))
+        for score, number in results.top_n
+        if articles[number] not in twins
+    ]
+    ranked = collapse_copies(ranked, articles, table)
     hits = tuple(
-        make_hit(searcher.stored_fields(number), table, score or 0.0, terms)
-        for score, number in results.top_n[:limit]
+        make_hit(searcher.stored_fields(number), table, score, terms)
+        for number, score in ranked[:limit]
     )
     return SearchResult(
         query=f"similar to {paragraph_id}",
-        total=len(results.top_n),
+        total=len(ranked),
         hits=hits,
         limit=limit,
         explain=(f"distinctive words: {', '.join(sorted(terms))}",),
@@ -256,7 +282,7 @@ def make_hit(
     terms: frozenset[str],
     others: int = 0,
 ) -> Hit:
-    meta = table.meta[fields["article"]]
+    meta = table.shown(fields["article"])
     return Hit(
         id=fields["id"],
         article=fields["article"],
@@ -272,6 +298,7 @@ def make_hit(
         score=float(score),
         url=meta.url,
         others=others,
+        copies=table.copies.others(fields["article"]),
     )
 
 
@@ -292,7 +319,7 @@ def facet_counts(matched: Iterable[str], table: ArticleTable) -> Facets:
     """How many matching articles each author, topic, source and year has, most first."""
     counters: dict[str, Counter[str]] = {name: Counter() for name in FACETS}
     for article in matched:
-        meta = table.meta[article]
+        meta = table.shown(article)
         for author in meta.authors:
             counters["authors"][author] += 1
         for topic in meta.topics:

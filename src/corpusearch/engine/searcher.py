@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from corpusearch.engine.analysis import STEMS_FILE, load_stems
+from corpusearch.engine.copies import CopyTable, copy_table
 from corpusearch.engine.index import ARTICLE, PARAGRAPH, incomplete, open_index
 from corpusearch.engine.scoring import LuceneBM25F
 from corpusearch.records import ArticleMeta
@@ -61,10 +62,16 @@ class BoundedCache:
 
 @dataclass(frozen=True)
 class ArticleTable:
-    """Every article of one index version: metadata by id, and the docnum of its article document."""
+    """Every article of one index version: metadata by id, the docnum of its article document,
+    and which articles are copies of which."""
 
     meta: dict[str, ArticleMeta]
     docnum: dict[str, int]
+    copies: CopyTable
+
+    def shown(self, article: str) -> ArticleMeta:
+        """The metadata to show for an article: merged across its copies when it has some."""
+        return self.copies.merged.get(self.copies.canonical(article)) or self.meta[article]
 
 
 class View:
@@ -84,12 +91,14 @@ class View:
             if self._articles is None:
                 meta: dict[str, ArticleMeta] = {}
                 docnums: dict[str, int] = {}
+                signatures: dict[str, tuple[int, ...]] = {}
                 for docnum in searcher.document_numbers(kind=ARTICLE):
                     fields = searcher.stored_fields(docnum)
                     record = ArticleMeta.from_stored(fields["meta"])
                     meta[record.id] = record
                     docnums[record.id] = docnum
-                self._articles = ArticleTable(meta, docnums)
+                    signatures[record.id] = tuple(fields.get("minhash") or ())
+                self._articles = ArticleTable(meta, docnums, copy_table(signatures, meta))
             return self._articles
 
     def docs(self, searcher: Any, key: Hashable, query: Any) -> set[int]:
