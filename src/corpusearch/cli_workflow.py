@@ -141,7 +141,8 @@ def saved_run(
     for index, run in enumerate(runs):
         if index:
             click.echo("", color=color)
-        head = f"{run.search.name}: {run.new} new of {run.total} matching paragraphs"
+        plural = "s" if run.total != 1 else ""
+        head = f"{run.search.name}: {run.new} new of {run.total} matching paragraph{plural}"
         if run.first_run:
             head += " (first run: everything is new)"
         click.echo(click.style(head, bold=True), color=color)

@@ -180,9 +180,7 @@ class SavedSearches:
         ``everything``); with ``mark`` this run becomes the one the next is compared with."""
         saved = self.get(name)
         hits, total, notices = self._all_hits(saved)
-        fingerprints = {
-            article: self._fingerprint(article) for article in {h.article for h in hits}
-        }
+        fingerprints = self._fingerprints({hit.article for hit in hits})
         with self._db() as db:
             seen = dict(
                 db.execute(
@@ -221,6 +219,12 @@ class SavedSearches:
                 f"only the first {limit} of {first.total} matching paragraphs were compared",
             )
         return result.hits, result.total, notices
+
+    def _fingerprints(self, article_ids: set[str]) -> dict[str, str]:
+        """Each article's digest as indexed: from its summary when the library lists digests
+        there, else read with the article (about the cost of the search itself)."""
+        listed = {s.id: getattr(s, "digest", "") for s in self.corpus.articles()}
+        return {a: listed.get(a) or self._fingerprint(a) for a in article_ids}
 
     def _fingerprint(self, article_id: str) -> str:
         article = self.corpus.article(article_id)

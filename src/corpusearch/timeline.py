@@ -76,7 +76,8 @@ class Timeline:
         if not self.bins:
             return f"Timeline: no dated articles ({self.undated} undated)"
         undated = f", {self.undated} undated" if self.undated else ""
-        head = f"Timeline by {self.unit}: {self.dated} dated articles{undated}"
+        plural = "s" if self.dated != 1 else ""
+        head = f"Timeline by {self.unit}: {self.dated} dated article{plural}{undated}"
         most = max(b.count for b in self.bins)
         if len(self.bins) <= MAX_TEXT_ROWS:
             width = len(self.bins[0].period)
