@@ -61,6 +61,9 @@ def test_commit_fsyncs_segments_toc_and_folder(tmp_path: Path, fsynced: Counter[
         # a TOC is synced under its temporary name, before the rename publishes it
         assert name in synced_names or any(s.startswith(name + ".") for s in synced_names), name
     assert fsynced[str(folder.resolve())] >= 3  # after each TOC rename: create and two commits
+    # the component files copied into a compound .seg file, then deleted, are not synced
+    files = [Path(path).name for path in fsynced if path != str(folder.resolve())]
+    assert all(name.endswith(".seg") or ".toc." in name for name in files), files
 
     ix = durable_storage(folder).open_index(INDEX_NAME)
     with ix.searcher() as searcher:
