@@ -25,7 +25,7 @@ sys.path.insert(0, str(REPO / "src"))
 
 from whoosh.filedb.filestore import FileStorage  # noqa: E402
 
-from corpusearch.engine.index import INDEX_NAME, make_schema, paragraph_documents  # noqa: E402
+from corpusearch.engine.index import INDEX_NAME, documents_of, make_schema  # noqa: E402
 from corpusearch.engine.storage import durable_storage  # noqa: E402
 from corpusearch.errors import UnreadableFileError  # noqa: E402
 from corpusearch.extract.pipeline import load_article  # noqa: E402
@@ -52,7 +52,7 @@ def build(storage: Any, batches: Sequence[Sequence[Article]]) -> float:
     for batch in batches:
         with ix.writer() as writer:
             for article in batch:
-                for document in paragraph_documents(article):
+                for document in documents_of(article):
                     writer.add_document(**document)
     return time.perf_counter() - started
 

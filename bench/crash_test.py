@@ -17,6 +17,7 @@ import argparse
 import gzip
 import random
 import shutil
+import statistics
 import sys
 import tempfile
 import time
@@ -47,7 +48,7 @@ MAX_EDITS = 4  # per cycle
 MIN_DELAY = 0.2  # seconds: a random kill lands after the interpreter has started
 MAX_CYCLES_PER_KILL = 3  # give up when kills keep missing (runs ending before their kill)
 SHOWN = 8  # differing articles printed per cycle
-RECENT_RUNS = 4  # completing runs whose longest time bounds a random kill's moment
+RECENT_RUNS = 5  # runs whose median time bounds a random kill's moment
 
 
 class Corpus:
@@ -186,14 +187,17 @@ def crash(
     rng: random.Random,
     estimate: float,
     random_only: bool,
-) -> tuple[str, str, bool]:
-    """Run ``corpusearch index`` and kill it: how and when, and whether it died before its end."""
+) -> tuple[str, str, bool, float]:
+    """Run ``corpusearch index`` and kill it: how and when, whether it died before its end, and
+    how long it ran."""
     if cycle % 2 == 0 and not random_only:
         phase = PHASES[(cycle // 2) % len(PHASES)]
-        return f"phase {phase}", "", run_index(index, pages, crash_at=phase).returncode == KILLED
+        started = time.perf_counter()
+        killed = run_index(index, pages, crash_at=phase).returncode == KILLED
+        return f"phase {phase}", "", killed, time.perf_counter() - started
     delay = rng.uniform(MIN_DELAY, max(estimate, MIN_DELAY * 2))
-    status, _ = kill_after(index, pages, delay)
-    return "random", f" {delay:.2f} s", status == -SIGKILL
+    status, seconds = kill_after(index, pages, delay)
+    return "random", f" {delay:.2f} s", status == -SIGKILL, seconds
 
 
 def main() -> None:
@@ -215,18 +219,22 @@ def main() -> None:
     started = time.perf_counter()
     kills: Counter[str] = Counter()
     divergent = 0
-    durations = [5.0]  # seconds the completing runs took (a guess until one is measured)
+    # seconds that runs doing a cycle's work took: a killed run's completing run, or a run that
+    # ended before its kill (a guess until one is measured; the first build is left out)
+    durations = [3.0]
     cycle = 0
     while sum(kills.values()) < args.kills and cycle < args.kills * MAX_CYCLES_PER_KILL:
         edits = corpus.edit() if cycle else ["(first build)"]
-        # a random kill falls within the time a run that writes has taken lately
-        estimate = max(durations[-RECENT_RUNS:])
-        kind, when, landed = crash(index, pages, cycle, rng, estimate, args.random_only)
+        # a random kill falls within the time a run doing a cycle's work has taken lately
+        estimate = statistics.median(durations[-RECENT_RUNS:])
+        kind, when, landed, ran = crash(index, pages, cycle, rng, estimate, args.random_only)
         kills[kind] += landed
         how = kind + when + (": killed" if landed else ": ran to its end")
         run_started = time.perf_counter()
         completed = run_index(index, pages)
-        durations.append(time.perf_counter() - run_started)
+        completing = time.perf_counter() - run_started
+        if cycle:
+            durations.append(completing if landed else ran)
         if completed.returncode != 0:
             lines = [f"completing run failed: {completed.stderr.strip().splitlines()[-1:]}"]
         else:
@@ -234,7 +242,7 @@ def main() -> None:
         divergent += bool(lines)
         print(
             f"cycle {cycle:2}: {len(corpus.files())} pages; {'; '.join(edits)}; {how};"
-            f" completing run {durations[-1]:.1f} s; {len(lines)} articles differ",
+            f" completing run {completing:.1f} s; {len(lines)} articles differ",
             flush=True,
         )
         for line in lines[:SHOWN]:
