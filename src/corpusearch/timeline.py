@@ -29,6 +29,9 @@ SVG_WIDTH = 640
 SVG_HEIGHT = 120
 SVG_AXIS = 18  # room under the bars for the first and last period's label
 SVG_MAX_BAR = 48  # a bar no wider than this, so one or two periods do not fill the chart
+# One search returns every matching article as a single page (a first search for the total
+# cost as much again); a collection with more articles than this is counted up to it.
+MAX_ARTICLES = 100_000
 _DATE = re.compile(r"(\d{4})(?:-(\d{2}))?")
 
 
@@ -198,11 +201,8 @@ def _months(counts: Counter[str]) -> list[str]:
 
 
 def matching_articles(corpus: Corpus, query: str, **filters: Any) -> tuple[Any, ...]:
-    """One hit per article matching ``query`` and ``filters`` (every one, not a page)."""
-    first = corpus.search(query, group=True, limit=1, **filters)
-    if first.total <= 1:
-        return first.hits
-    return corpus.search(query, group=True, limit=first.total, **filters).hits
+    """One hit per article matching ``query`` and ``filters`` (every one, up to MAX_ARTICLES)."""
+    return corpus.search(query, group=True, limit=MAX_ARTICLES, **filters).hits
 
 
 def timeline_for(
