@@ -493,3 +493,72 @@ def test_ascii_fast_paths_agree_with_their_definitions(text: str) -> None:
 def test_blog_comment_headers_pass_the_quick_check(text: str) -> None:
     [line] = parse_lines(text)
     assert is_comments_header(line)
+
+
+def test_a_lone_comments_line_before_the_article_does_not_end_it() -> None:
+    lead = "The council met on Tuesday evening at the town hall to vote on the plan."
+    article = [P1, P2, P3, _paragraph("The mayor thanked the volunteers who cleaned the banks")]
+    text = _page("Headline | Site", lead, "Share  Tweet  Comments", *article, MENU)
+    assert [block.text for block in extract_dump(text).blocks][-4:] == article
+
+
+def test_a_numbered_list_after_the_article_is_kept() -> None:
+    items = [
+        "1) Lego Star Wars bomber",
+        "http://amzn.to/abc1",
+        "2) Electric racing track",
+        "http://amzn.to/abc2",
+        "3) Director's box set (Blu-ray)",
+        "http://amzn.to/abc3",
+        "4) Thriller (vinyl)",
+    ]
+    text = _page("Headline | Site", P1, P2, *items, MENU)
+    kept = [block.text for block in extract_dump(text).blocks]
+    assert kept[:2] == [P1, P2]
+    assert [text for text in kept if text[:2] in {"1)", "2)", "3)", "4)"}] == items[::2]
+
+
+def test_numbers_out_of_order_are_no_list() -> None:
+    from corpusearch.extract.dumps import _numbered_items
+
+    lines = parse_lines(_page(P1, "1. One thing", "3. Another", "2. A third", "7. And more"))
+    assert _numbered_items(lines, [0], frozenset()) == []
+
+
+def test_a_line_of_zero_width_characters_is_blank() -> None:
+    lines = parse_lines(f"{P1}\n\u200b\n{P2}\n\ufeff\u200b\n")
+    assert [line.text for line in lines] == [P1, P2]
+    assert lines[1].group == 1
+
+
+def test_short_sentences_do_not_split_a_run_of_prose() -> None:
+    from corpusearch.extract.dumps import _prose_runs
+
+    lines = parse_lines(_page(P1, "Nowadays, it is easily treated.", P2))
+    sentences = [is_prose(line) or line.words >= 5 for line in lines]
+    assert [list(run) for run in _prose_runs(lines, sentences, frozenset())] == [[0, 1, 2]]
+
+
+def test_the_safety_net_merges_the_densest_prose_span_back() -> None:
+    from corpusearch.extract.dumps import _blocks, _safety_net
+
+    lines = parse_lines(_page("Headline", "Short label", P1, P2, P3))
+    chosen = [1]
+    kept = _blocks(lines, chosen, frozenset())
+    merged, blocks = _safety_net(lines, chosen, kept, frozenset())
+    assert [block.text for _, block in blocks][-3:] == [P1, P2, P3]
+    assert merged[-3:] == [2, 3, 4]
+    # a body with most of the span's words is left as it is
+    full = _blocks(lines, [2, 3, 4], frozenset())
+    assert _safety_net(lines, [2, 3, 4], full, frozenset()) == ([2, 3, 4], full)
+
+
+def test_knobs_are_overridden_inside_tuned_only() -> None:
+    from corpusearch.extract.tuning import KNOBS, knob, tuned
+
+    name = "dump_stray_distance"
+    with tuned({name: 7.0}):
+        assert knob(name) == 7.0
+    assert knob(name) == KNOBS[name].default
+    with pytest.raises(KeyError), tuned({"no_such_knob": 1.0}):
+        pass

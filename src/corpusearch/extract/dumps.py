@@ -327,7 +327,9 @@ def _blocks(
         ):
             continue
         seen.add(text)
-        kept.append((index, Block(text, heading=is_heading(line))))
+        # a numbered list's item is no section heading, however short
+        heading = is_heading(line) and _item_number(line) is None
+        kept.append((index, Block(text, heading=heading)))
     # A heading or two with no paragraph after them belong to what follows the article; a longer
     # run of short lines is a list that ends it (tour dates, results).
     trailing = 0

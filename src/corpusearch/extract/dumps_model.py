@@ -40,6 +40,7 @@ from corpusearch.extract.dumps_lines import (
     words_of,
 )
 from corpusearch.extract.metadata import find_date, split_title
+from corpusearch.extract.tuning import knob
 
 _THRESHOLD = 10  # words a line must exceed to count for the densest span
 
@@ -93,7 +94,14 @@ def _density_score(line: Line, boilerplate: frozenset[str], repeats: Counter[str
         return min(score - 4, 0.0) - 2
     if line.text[-1:] not in '.!?"”’)' or is_glued_teaser(line.text):
         return min(score, 0.0) - 2
+    if knob("dump_furniture_density") and _is_furniture(line.text):
+        return min(score, 0.0) - 2
     return score
+
+
+def _is_furniture(text: str) -> bool:
+    lower = text.lower()
+    return is_furniture_lower(lower, words_of(lower)) or is_disclaimer_lower(lower)
 
 
 class _OwnFeatures(NamedTuple):

@@ -97,9 +97,9 @@ KNOBS: dict[str, Knob] = {
         Knob(
             "dump_gap_lines",
             "dumps",
+            3.0,
             0.0,
-            0.0,
-            (3.0,),
+            (),
             "a gap of at most this many lines between two kept lines, none of them furniture, "
             "is article (the short lines of list-shaped bodies the line model misses)",
         ),
@@ -111,6 +111,16 @@ KNOBS: dict[str, Knob] = {
             (),
             "a numbered list (1, 2, 3, ... each within a few lines of the one before, at least "
             "three items) starting inside or right after the kept article is body",
+        ),
+        Knob(
+            "dump_furniture_density",
+            "dumps",
+            1.0,
+            0.0,
+            (),
+            "in the densest prose span, a line naming cookies, privacy, subscriptions, scripts or "
+            "rights counts as furniture, not prose (consent banners and legal notices after the "
+            "article are prose-shaped)",
         ),
         Knob(
             "dump_safety_share",
