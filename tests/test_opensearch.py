@@ -31,7 +31,13 @@ from corpusearch.engine.opensearch import (
     index_body,
     os_term,
 )
-from corpusearch.engine.opensearch_check import parity, simulate
+from corpusearch.engine.opensearch_check import (
+    lucene_classpath,
+    lucene_parity,
+    lucene_rule_errors,
+    parity,
+    simulate,
+)
 from corpusearch.engine.opensearch_query import (
     QueryTranslationError,
     Translator,
@@ -210,7 +216,7 @@ def test_index_body_golden() -> None:
             assert name in analysis["char_filter"]
     for spec in [*analysis["filter"].values(), *analysis["char_filter"].values()]:
         if "pattern" in spec:  # Java and Python agree on the syntax used here
-            re.compile(spec["pattern"].replace("(?U)", ""))
+            re.compile(spec["pattern"].replace("(?U)", "").replace(r"\p{No}", ""))
     properties = body["mappings"]["properties"]
     for name in ("text", "title", "section"):
         assert properties[name]["analyzer"] == "corpusearch_text"
@@ -231,6 +237,31 @@ def test_exported_analysis_reproduces_ours_on_the_seeds() -> None:
     result = parity(index_body(shipped()), texts)
     assert result.same_terms == result.tokens, result.differences
     assert result.same_texts >= result.texts - 2  # "it's"-style gaps, see ANALYSIS_DIFFERENCES
+
+
+needs_lucene = pytest.mark.skipif(
+    lucene_classpath() is None, reason="needs java, javac and Debian's liblucene8-java"
+)
+
+
+@needs_lucene
+def test_lucene_runs_the_exported_analysis_like_ours() -> None:
+    # Lucene's own classes, as OpenSearch builds them from the settings: no simulation.
+    texts = [
+        line
+        for path in sorted(SEEDS.glob("*.txt"))
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
+    texts += ["The U.S. and IS in Shī‘a Mosul; the programme of stabilisation, TNF-α, 3 kg"]
+    result = lucene_parity(index_body(shipped()), texts)
+    assert result.same_terms == result.tokens, result.differences
+    assert result.same_texts >= result.texts - 2
+
+
+@needs_lucene
+def test_lucene_accepts_every_alias_rule() -> None:
+    assert lucene_rule_errors(index_body(shipped())) == {}
 
 
 @pytest.mark.parametrize(
