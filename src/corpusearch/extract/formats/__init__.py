@@ -20,7 +20,7 @@ import hashlib
 import json
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from functools import partial
 from pathlib import Path
 
@@ -85,11 +85,20 @@ class RecordProblem:
 
 def record_digest(record: InputRecord) -> str:
     """A SHA-1 of everything the record says except its digest and where it was read from."""
-    data = asdict(record)
-    for name in ("digest", "path", "location"):
-        data.pop(name)
-    encoded = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha1(encoded.encode("utf-8")).hexdigest()
+    digest = hashlib.sha1()
+    for name in _DIGESTED:
+        value = getattr(record, name)
+        # text is hashed as it is: a page's JSON encoding would cost more than its reading
+        data = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+        digest.update(f"{name}\0".encode())
+        digest.update(data.encode("utf-8", "surrogatepass"))
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+_DIGESTED = tuple(
+    f.name for f in fields(InputRecord) if f.name not in ("digest", "path", "location")
+)
 
 
 Item = InputRecord | RecordProblem
