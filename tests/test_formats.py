@@ -168,6 +168,27 @@ def test_a_grown_export_keeps_the_keys_and_digests_of_its_old_records(tmp_path: 
     assert set(after) - set(before) == {"https://example.org/new"}
 
 
+def test_trafilatura_json_output_is_read_as_an_extracted_body(tmp_path: Path) -> None:
+    import trafilatura
+
+    html = (Path(__file__).parent / "fixtures" / "html" / "article.html").read_text(
+        encoding="utf-8"
+    )
+    exported = trafilatura.extract(html, output_format="json", with_metadata=True)
+    path = tmp_path / "trafilatura.jsonl"
+    path.write_text(exported.replace("\n", " ").strip() + "\n", encoding="utf-8")
+    (record,) = list(records_of(path))
+    assert isinstance(record, InputRecord)
+    row = json.loads(exported)
+    assert record.kind == "body"
+    assert record.text == row["text"]
+    assert record.url == row["source"]  # trafilatura's "source" is the page's URL
+    assert record.source == row["source-hostname"]
+    assert record.authors == tuple(row["author"].split("; "))
+    assert record.topics == tuple(row["tags"].split(";"))
+    assert record.date == row["date"]
+
+
 def test_text_that_is_markup_is_taken_as_html(tmp_path: Path) -> None:
     path = _jsonl(tmp_path / "scrapy.jsonl", [{"url": "u", "body": "<!DOCTYPE html><html></html>"}])
     (record,) = list(records_of(path))

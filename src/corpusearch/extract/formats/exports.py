@@ -66,7 +66,17 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     ),
     "captured": ("date_download", "crawled_at", "scraped_at", "fetched_at", "date_crawled"),
     "authors": ("authors", "author", "byline", "creator", "creators"),
-    "source": ("source", "sitename", "site_name", "source_domain", "domain", "hostname"),
+    # trafilatura's "source" is the page's URL: a URL found here is taken as the URL instead
+    "source": (
+        "sitename",
+        "source-hostname",  # trafilatura
+        "site_name",
+        "publisher",
+        "source_domain",  # news-please
+        "domain",
+        "hostname",
+        "source",
+    ),
     "language": ("language", "lang", "locale"),
     "topics": ("topics", "tags", "categories", "keywords"),
 }
@@ -83,6 +93,7 @@ PAGE_FURNITURE_LINES = 2  # or at least this many short lines naming site furnit
 FURNITURE_LINE_WORDS = 12
 _SENTENCE_END = re.compile(r"[.!?:;\"”’)\]…]$")
 _MARKUP = re.compile(r"<(?:!doctype|html|body|div|p|article|section|head)\b", re.IGNORECASE)
+_URL = re.compile(r"^https?://", re.IGNORECASE)
 _ISO_DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
 EPOCH_RANGE = (10**8, 10**10)  # seconds since 1970: 1973 to 2286; larger numbers are milliseconds
 CSV_SNIFF_BYTES = 64 * 1024
@@ -141,7 +152,10 @@ def record_from(
     else:
         names = ", ".join(sorted(map(str, row))[:12])
         raise ValueError(f"no text or html field (fields: {names or 'none'})")
-    url = _text(get("url"))
+    url = _text(get("url")) or _url_in(row.get("source"))
+    source = _text(get("source"))
+    if source is not None and _URL.match(source):
+        source = None  # a URL names no publisher: it is then the URL's host
     try:
         day = _day(get("date"))
     except ValueError:
@@ -159,10 +173,16 @@ def record_from(
         authors=_names(get("authors")),
         date=day,
         captured=_timestamp(get("captured")),
-        source=_text(get("source")),
+        source=source,
         language=_language(get("language")),
         topics=_names(get("topics"), split_commas=True),
     ).with_digest()
+
+
+def _url_in(value: Any) -> str | None:
+    """``value`` when it is a URL (trafilatura's "source" field), else None."""
+    text = _text(value) if isinstance(value, str) else None
+    return text if text is not None and _URL.match(text) else None
 
 
 def looks_like_page(text: str) -> bool:
