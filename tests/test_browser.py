@@ -60,7 +60,7 @@ def badr_articles() -> list[Article]:
                     path=f"/nowhere/badr{month}-{copy}.txt",
                     title=f"Badr Organization report {year}-{number:02d} ({copy + 1})",
                     paragraphs=(Paragraph(1, None, f"The Badr Organization said in {year}."),),
-                    source="Wire",
+                    source=f"Wire {month:02d}",
                     date=f"{year}-{number:02d}-{copy + 1:02d}",
                 )
             )
@@ -276,3 +276,30 @@ def test_facets_come_before_results_on_a_phone(browser: Browser, base_url: str) 
     assert facets is not None and first is not None and facets["y"] < first["y"]
     assert p.evaluate("document.documentElement.scrollWidth") <= 390
     context.close()
+
+
+def test_a_long_facet_folds_and_its_find_box_narrows(page: Page, base_url: str) -> None:
+    p = page
+    p.goto(f"{base_url}?q=Badr+Organization")
+    sources = p.get_by_role("complementary").locator("section", has_text="Sources")
+    assert sources.locator("details.more").is_visible()
+    assert not sources.locator("details.more li").first.is_visible()  # folded
+    sources.locator("details.more summary").click()
+    assert sources.locator("details.more li").first.is_visible()
+    box = sources.get_by_label(re.compile("Find in Sources"))
+    box.fill("Wire 07")
+    sources.screenshot(path=str(SCREENSHOTS / "corpusearch-facet-find.png"))
+    box.press("Enter")
+    p.wait_for_url(re.compile(r"source=Wire\+07"))
+    metas = p.locator("li.card .meta").all_inner_texts()
+    assert metas and all("Wire 07" in meta for meta in metas)
+    sources = p.get_by_role("complementary").locator("section", has_text="Sources")
+    assert sources.locator("a.on").inner_text().startswith("Wire 07")  # chosen: a click removes it
+    other = sources.locator("> ul a:not(.on)").first
+    second = other.inner_text().rsplit(maxsplit=1)[0]
+    other.click()  # a second value of the same facet: either source
+    p.wait_for_url(re.compile(rf"source=Wire\+07&source={second.replace(' ', '[+]')}"))
+    shown = set(p.locator("li.card .meta span").all_inner_texts())  # no authors: the sources
+    assert shown == {"Wire 07", second}
+    p.screenshot(path=str(SCREENSHOTS / "corpusearch-two-sources.png"), full_page=True)
+    assert_no_script_ran(p)
