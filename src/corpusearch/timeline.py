@@ -130,7 +130,11 @@ class Timeline:
                 parts.append(f"<g><title>{_text(title)}</title>{bar}</g>")
         parts.append(f'<line class="axis" x1="0" y1="{plot}" x2="{SVG_WIDTH}" y2="{plot}"/>')
         baseline = SVG_HEIGHT - 4
-        parts.append(f'<text x="0" y="{baseline}">{_text(self.bins[0].period)}</text>')
+        if len(self.bins) == 1:  # under its bar, in the middle
+            first = f'<text x="{SVG_WIDTH / 2:.0f}" y="{baseline}" text-anchor="middle">'
+        else:
+            first = f'<text x="0" y="{baseline}">'
+        parts.append(f"{first}{_text(self.bins[0].period)}</text>")
         if len(self.bins) > 1:
             parts.append(
                 f'<text x="{SVG_WIDTH}" y="{baseline}" text-anchor="end">{_text(self.bins[-1].period)}</text>'
