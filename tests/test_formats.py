@@ -189,6 +189,24 @@ def test_trafilatura_json_output_is_read_as_an_extracted_body(tmp_path: Path) ->
     assert record.date == row["date"]
 
 
+def test_a_url_exported_twice_keeps_its_later_record(tmp_path: Path) -> None:
+    path = _jsonl(
+        tmp_path / "rescraped.jsonl",
+        [
+            {"url": "https://example.org/a", "text": "First version."},
+            {"url": "https://example.org/b", "text": BODY},
+            {"url": "https://example.org/a", "text": "Second version."},
+        ],
+    )
+    stream = records_of(path)
+    records = [item for item in stream if isinstance(item, InputRecord)]
+    assert [(r.key, r.text, r.location) for r in records] == [
+        ("https://example.org/b", BODY, f"{path}:2"),
+        ("https://example.org/a", "Second version.", f"{path}:3"),
+    ]
+    assert stream.skipped == {"earlier record of a repeated URL": 1}
+
+
 def test_text_that_is_markup_is_taken_as_html(tmp_path: Path) -> None:
     path = _jsonl(tmp_path / "scrapy.jsonl", [{"url": "u", "body": "<!DOCTYPE html><html></html>"}])
     (record,) = list(records_of(path))

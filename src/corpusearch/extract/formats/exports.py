@@ -11,8 +11,9 @@ A record with HTML is an ``"html"`` record. A record with text is a ``"body"`` w
 already extracted the article and a ``"page-text"`` (cleaned like a dump) when it is a whole
 page; :func:`looks_like_page` decides. A text field that holds markup is taken as HTML.
 
-The key of a record is its URL, else ``line:N`` (its first line in the file): unique within
-the file, and the same when the export grows at its end.
+The key of a record is its URL, else ``line:N`` (its first line in the file): the same when the
+export grows at its end, and unique within the file: of records with the same URL, the last one
+is read and the earlier ones counted (the export is read twice for that, once for the keys).
 """
 
 from __future__ import annotations
@@ -110,12 +111,15 @@ def read_export(
         yield RecordProblem(str(path), str(error))
         return
     mapping = {**settings.get("fields", {}), **(fields or {})}
-    name = path.name.lower().removesuffix(".gz")
-    rows = _csv_rows(path) if name.endswith((".csv", ".tsv")) else _json_rows(path)
-    for line, row in rows:
+    last = _last_lines(path, mapping)
+    for line, row in _rows(path):
         location = f"{path}:{line}"
         if isinstance(row, RecordProblem):
             yield row
+            continue
+        key = _key(row, mapping, line)
+        if last.get(key, line) != line:
+            skipped["earlier record of a repeated URL"] += 1
             continue
         try:
             yield record_from(
@@ -123,6 +127,33 @@ def read_export(
             )
         except ValueError as error:
             yield RecordProblem(location, str(error))
+
+
+def _rows(path: Path) -> Iterator[tuple[int, dict[str, Any] | RecordProblem]]:
+    name = path.name.lower().removesuffix(".gz")
+    return _csv_rows(path) if name.endswith((".csv", ".tsv")) else _json_rows(path)
+
+
+def _last_lines(path: Path, mapping: Mapping[str, str]) -> dict[str, int]:
+    """The line of each key's last record: a URL exported twice keeps its later record, so that
+    keys are unique within the file (a re-scraped page replaces the old one)."""
+    last: dict[str, int] = {}
+    for line, row in _rows(path):
+        if not isinstance(row, RecordProblem):
+            last[_key(row, mapping, line)] = line
+    return last
+
+
+def _key(row: Mapping[str, Any], mapping: Mapping[str, str], line: int) -> str:
+    try:
+        url = _url(row, _getter(row, mapping, {}))
+    except ValueError:
+        url = None
+    return url or f"line:{line}"
+
+
+def _url(row: Mapping[str, Any], get: Any) -> str | None:
+    return _text(get("url")) or _url_in(row.get("source"))
 
 
 def record_from(
@@ -152,7 +183,7 @@ def record_from(
     else:
         names = ", ".join(sorted(map(str, row))[:12])
         raise ValueError(f"no text or html field (fields: {names or 'none'})")
-    url = _text(get("url")) or _url_in(row.get("source"))
+    url = _url(row, get)
     source = _text(get("source"))
     if source is not None and _URL.match(source):
         source = None  # a URL names no publisher: it is then the URL's host
