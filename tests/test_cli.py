@@ -51,7 +51,7 @@ def test_search_json_shape(runner: CliRunner, seed_index: Path) -> None:
         "snippet",
         "score",
     }
-    assert "<mark>Muqtada</mark>" in hit["snippet"]
+    assert "<mark>Muqtada al-Sadr</mark>" in hit["snippet"]
 
 
 def test_search_filters_and_paging(runner: CliRunner, seed_index: Path) -> None:

@@ -17,7 +17,9 @@ from corpusearch.engine.languages import (
     language_analyzer,
     language_fields,
     language_filter,
+    languages_present,
     query_fields,
+    stored_text,
     text_field,
 )
 from corpusearch.extract.language import detect_language, language_name
@@ -129,7 +131,7 @@ def searcher(tmp_path: Path) -> Any:
 
 
 def _search(searcher: Any, query: str) -> list[str]:
-    present = [term.decode("utf-8") for term in searcher.lexicon("language")]
+    present = languages_present(searcher.reader())
     parser = MultifieldParser(query_fields(present), searcher.schema, group=OrGroup)
     return sorted(hit["id"] for hit in searcher.search(parser.parse(query)))
 
@@ -145,3 +147,9 @@ def test_a_query_is_analysed_for_each_language_present(searcher: Any) -> None:
 def test_names_meet_across_languages(searcher: Any) -> None:
     assert _search(searcher, "Sadr") == ["en", "fr"]
     assert _search(searcher, "الصدر") == ["ar"]
+
+
+def test_the_stored_text_is_read_from_its_language_field(searcher: Any) -> None:
+    texts = {fields["id"]: stored_text(fields) for fields in searcher.all_stored_fields()}
+    assert texts == {"en": ENGLISH, "fr": FRENCH, "ar": ARABIC}
+    assert sorted(languages_present(searcher.reader())) == ["ar", "en", "fr"]

@@ -14,7 +14,7 @@ def test_best_paragraph_first_with_highlighted_snippet(corpus: Corpus) -> None:
     result = corpus.search("Muqtada al-Sadr")
     top = result.hits[0]
     assert "Muqtada al-Sadr" in top.text
-    assert "<mark>Muqtada</mark> <mark>al-Sadr</mark>" in top.snippet
+    assert "<mark>Muqtada al-Sadr</mark>" in top.snippet  # the name, as its alias phrase
     assert top.source and top.title and top.id == f"{top.article}-{top.position}"
     assert [h.score for h in result.hits] == sorted((h.score for h in result.hits), reverse=True)
 
@@ -185,8 +185,34 @@ def test_similar_counts_without_a_second_search(corpus: Corpus) -> None:
     assert first.id not in {hit.id for hit in result.hits}
 
 
-def test_a_hyphenated_match_is_marked_whole_and_a_part_alone(corpus: Corpus) -> None:
+def test_a_name_is_marked_with_its_particle_and_the_particle_never_alone(corpus: Corpus) -> None:
     assert "<mark>al-Sadr</mark>" in corpus.highlight("Muqtada al-Sadr spoke.", "al-Sadr")
-    assert (
-        corpus.highlight("Muqtada al-Sadr spoke.", "Sadr") == "Muqtada al-<mark>Sadr</mark> spoke."
+    marked = corpus.highlight("Muqtada al-Sadr met Nuri al-Maliki.", "Sadr")
+    assert marked == "Muqtada <mark>al-Sadr</mark> met Nuri al-Maliki."
+    assert "<mark>" not in corpus.highlight("Nuri al-Maliki spoke.", "Muqtada al-Sadr")
+    assert corpus.search("al-Sadr").total == corpus.search("Sadr").total
+
+
+def test_a_part_of_an_ordinary_hyphenated_word_is_marked_alone(corpus: Corpus) -> None:
+    assert corpus.highlight("a state-of-the-art lab", "state") == (
+        "a <mark>state</mark>-of-the-art lab"
     )
+
+
+def test_a_quoted_phrase_marks_only_its_occurrences(corpus: Corpus) -> None:
+    text = "Breathing the air was like smoking. The air quality index passed 400."
+    marked = corpus.highlight(text, '"air quality"')
+    assert (
+        marked
+        == "Breathing the air was like smoking. The <mark>air quality</mark> index passed 400."
+    )
+
+
+def test_snippets_are_not_cut_inside_abbreviations() -> None:
+    from corpusearch.engine.highlight import sentence_bounds
+
+    text = "Mr. Smith met Gen. Allen in the U.S. Army base. Dr. Jones left."
+    assert [text[s:e].strip() for s, e in sentence_bounds(text)] == [
+        "Mr. Smith met Gen. Allen in the U.S. Army base.",
+        "Dr. Jones left.",
+    ]

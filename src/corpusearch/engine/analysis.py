@@ -63,6 +63,11 @@ GREEK = dict(
     )
 )
 _GREEK = re.compile("[α-ω]")
+# Particles that open hyphenated Arabic and Hebrew names ("al-Sadr", "bin-Salman", "Abu-Bakr"):
+# inside such a word they are not searched, so that a name never matches by its particle alone.
+NAME_PARTICLES = frozenset(
+    {"al", "el", "ad", "an", "ar", "as", "at", "az", "ash", "bin", "ibn", "abu", "bint", "ben"}
+)
 _CACHE_LIMIT = 200_000
 STEMS_FILE = "stems.json"  # beside the index's segments: see save_stems
 

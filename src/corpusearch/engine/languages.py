@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from functools import cache
 from typing import Any
 
@@ -41,7 +41,9 @@ __all__ = [
     "language_fields",
     "language_filter",
     "language_of_field",
+    "languages_present",
     "query_fields",
+    "stored_text",
     "text_field",
 ]
 
@@ -82,6 +84,18 @@ def language_of_field(field: str) -> str | None:
     if field == DEFAULT_FIELD or not field.startswith("text_"):
         return None
     return field.removeprefix("text_")
+
+
+def stored_text(fields: Mapping[str, Any]) -> str:
+    """A paragraph document's text, from whichever language's field holds it."""
+    return str(fields.get(text_field(fields.get("language"))) or fields.get(DEFAULT_FIELD) or "")
+
+
+def languages_present(reader: Any) -> list[str]:
+    """The languages of an index's paragraphs (its ``language`` terms); none in an older index."""
+    if "language" not in reader.schema:
+        return []
+    return [term.decode("utf-8") for term in reader.lexicon("language")]
 
 
 def language_fields() -> dict[str, FieldType]:

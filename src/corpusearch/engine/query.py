@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import calendar
+import dataclasses
 import re
 from collections.abc import Callable, Collection, Hashable
 from dataclasses import dataclass
@@ -21,7 +22,14 @@ from whoosh.qparser import (
 
 from corpusearch.engine import rewrite
 from corpusearch.engine.aliases import Aliases, shipped
-from corpusearch.engine.analysis import fold, is_protected_acronym, name_analyzer, query_words, term
+from corpusearch.engine.analysis import (
+    NAME_PARTICLES,
+    fold,
+    is_protected_acronym,
+    name_analyzer,
+    query_words,
+    term,
+)
 from corpusearch.engine.rewrite import FIELD_BOOSTS as FIELD_BOOSTS
 from corpusearch.errors import BadDateError, QueryError, UnknownFieldError
 
@@ -73,7 +81,8 @@ class QueryPlan:
     suggestion: str | None = None
     notices: tuple[str, ...] = ()
     explain: tuple[str, ...] = ()
-    title_query: Any = None  # the same words in article titles (None: nothing to look for)
+    # Filled as the query runs: paragraphs matching words of their own text or section.
+    own: set[int] = dataclasses.field(default_factory=set, compare=False)
 
 
 def plan_query(
@@ -103,13 +112,10 @@ def plan_query(
         parsed = rewrite.map_terms(parsed, lambda leaf: _replace_unknown(leaf, replacements))
         lines.extend(f"typo: {notice}" for notice in notices)
     parsed = rewrite.expand_aliases(parsed, aliases, lines)
-    final = rewrite.to_fields(parsed)
-    titles = rewrite.to_title(parsed)
+    own: set[int] = set()
+    final = rewrite.to_fields(parsed, own)
     lines.append(f"query: {final}")
-    lines.append(f"titles: {titles}")
-    return QueryPlan(
-        final, highlight_terms(final), suggestion, tuple(notices), tuple(lines), titles
-    )
+    return QueryPlan(final, highlight_terms(final), suggestion, tuple(notices), tuple(lines), own)
 
 
 class Suggestions(Protocol):
@@ -131,7 +137,12 @@ class _Parser(QueryParser):  # type: ignore[misc]  # whoosh is untyped
     many it has; a quoted "al-Sadr" is the phrase of its parts. Wildcard words are folded only."""
 
     def multitoken_query(self, spec: str, texts: Any, fieldname: str, *args: Any) -> Any:
-        return super().multitoken_query("or", texts, fieldname, *args)
+        # "al-Sadr" searches "sadr": the particle alone would match every "al-" name.
+        kept = [text for text in texts if text not in NAME_PARTICLES] or list(texts)
+        if len(kept) == 1:
+            termclass, boost = args
+            return termclass(fieldname, kept[0], boost=boost)
+        return super().multitoken_query("or", kept, fieldname, *args)
 
     def term_query(self, fieldname: str, text: str, termclass: Any, *args: Any, **kw: Any) -> Any:
         # The text analyzer would stem a pattern ("stabil?ty" -> "stabil?ti"): patterns are
@@ -267,11 +278,17 @@ def parse_day(value: str, *, end: bool) -> datetime:
 
 
 def highlight_terms(parsed: Any) -> frozenset[str]:
-    """The analysed words of the query that a snippet should mark (text, title and section terms)."""
+    """What a snippet should mark: the analysed words of the query's free words, and each quoted
+    phrase as its words joined by a space (marked only where the whole phrase stands)."""
     terms: set[str] = set()
-    for field, word in parsed.iter_all_terms():
-        if field in rewrite.FIELD_BOOSTS and isinstance(word, str):
-            terms.add(word)
+    for leaf in parsed.leaves():
+        if isinstance(leaf, q.Phrase):
+            if leaf.fieldname in rewrite.FIELD_BOOSTS:
+                terms.add(" ".join(leaf.words))
+            continue
+        for field, word in leaf.iter_all_terms():
+            if field in rewrite.FIELD_BOOSTS and isinstance(word, str):
+                terms.add(word)
     for field, word in _negated_terms(parsed):
         if field in rewrite.FIELD_BOOSTS:
             terms.discard(word)

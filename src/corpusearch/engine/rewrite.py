@@ -16,16 +16,15 @@ from whoosh import query as q
 
 from corpusearch.engine.aliases import Aliases, Key, terms_of
 from corpusearch.engine.analysis import fold, term
-from corpusearch.engine.scoring import ArticleLevel, FieldsTerm
+from corpusearch.engine.scoring import ArticleLevel, FieldsTerm, Own
 
 TEXT = "text"
 VOCABULARY = "words"  # the unstemmed words of title and text, for typos and wildcards
-# BM25F weights of the fields a free word searches (tuned on SciFact train: see bench/). A
-# paragraph matches through its own text and section; its article's title is scored apart, on
-# the article document, and raises the paragraphs that match (engine.search).
+# BM25F weights of the fields a free word searches (tuned on SciFact train: see bench/). The
+# title is indexed once, on the article document, and counts in each of its paragraphs; but a
+# paragraph matches only through words of its own text or section (engine.search.rank).
 FIELD_BOOSTS = {"text": 1.0, "title": 2.5, "section": 0.5}
-PARAGRAPH_FIELDS = {"text": FIELD_BOOSTS["text"], "section": FIELD_BOOSTS["section"]}
-TITLE_FIELDS = {"title": 1.0}
+PARAGRAPH_FIELDS = {name: FIELD_BOOSTS[name] for name in ("text", "section")}
 # Fields of the article, not of a paragraph: a paragraph qualifies through them, scoring nothing.
 ARTICLE_FIELDS = frozenset({"authors", "topics", "source", "year"})
 # An alias counts this much of the word the user typed: a name often has several aliases, whose
@@ -213,44 +212,48 @@ def _text(value: Any) -> str:
     return value.decode("utf-8") if isinstance(value, bytes) else str(value)
 
 
-def to_fields(node: Any) -> Any:
-    """The query paragraphs must match: free words as BM25F terms over their text and section,
-    phrases one phrase per field; title and metadata terms select articles and score nothing."""
+def to_fields(node: Any, own: set[int]) -> Any:
+    """Free words become BM25F terms over FIELD_BOOSTS, phrases one phrase per field; title and
+    metadata terms select articles and score nothing. ``own`` collects, as the query runs, the
+    paragraphs that match a word or phrase in their own text or section.
 
-    def rewrite(leaf: Any) -> Any:
-        key = literal(leaf)
-        if key is None:
-            field = getattr(leaf, "fieldname", None)
-            if field == "title":
-                return ArticleLevel(leaf)
-            if field in ARTICLE_FIELDS:
-                return q.ConstantScoreQuery(leaf, 0.0)
-            return leaf
-        return _fields_node(leaf, key, PARAGRAPH_FIELDS)
+    Under AND, each operand must stand in the paragraph itself ("A AND B" means paragraphs about
+    both), so there free words and phrases leave the title out.
+    """
 
-    return map_terms(dedupe(node), rewrite)
+    def rewrite(node: Any, required: bool) -> Any:
+        if isinstance(node, q.BinaryQuery):
+            inner = required or isinstance(node, q.AndNot | q.Require)
+            return node.__class__(rewrite(node.a, inner), rewrite(node.b, required))
+        if isinstance(node, q.CompoundQuery):
+            inner = required or isinstance(node, q.And)
+            children = [rewrite(child, inner) for child in node.subqueries]
+            return node.__class__(children, boost=node.boost)
+        if isinstance(node, q.Not):
+            return q.Not(rewrite(node.query, required))
+        return _leaf(node, own, PARAGRAPH_FIELDS if required else FIELD_BOOSTS)
 
-
-def to_title(node: Any) -> Any:
-    """The same query over article documents: free words and phrases in the title only."""
-
-    def rewrite(leaf: Any) -> Any:
-        key = literal(leaf)
-        if key is None:
-            field = getattr(leaf, "fieldname", None)
-            return q.NullQuery if field in ("text", "section") else leaf
-        return _fields_node(leaf, key, TITLE_FIELDS)
-
-    return map_terms(dedupe(node), rewrite)
+    return rewrite(dedupe(node), False)
 
 
-def _fields_node(leaf: Any, key: Key, fields: dict[str, float]) -> Any:
+def _leaf(leaf: Any, own: set[int], fields: dict[str, float]) -> Any:
+    key = literal(leaf)
+    if key is None:
+        field = getattr(leaf, "fieldname", None)
+        if field == "title":
+            return ArticleLevel(leaf)
+        if field in ARTICLE_FIELDS:
+            return q.ConstantScoreQuery(leaf, 0.0)
+        if field == "section":
+            return Own(leaf, own)
+        return leaf
     if isinstance(leaf, q.Term):
-        return FieldsTerm(key[0], fields, boost=leaf.boost * term_weight(key[0]))
-    phrases = [
-        q.Phrase(f, list(key), slop=leaf.slop, boost=leaf.boost * w) for f, w in fields.items()
-    ]
-    return phrases[0] if len(phrases) == 1 else q.Or(phrases)
+        return FieldsTerm(key[0], fields, leaf.boost * term_weight(key[0]), own=own)
+    phrases = []
+    for field, weight in fields.items():
+        phrase = q.Phrase(field, list(key), slop=leaf.slop, boost=leaf.boost * weight)
+        phrases.append(ArticleLevel(phrase, scored=True) if field == "title" else Own(phrase, own))
+    return q.Or(phrases)
 
 
 def term_weight(word: str) -> float:

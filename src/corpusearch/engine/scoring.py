@@ -80,10 +80,23 @@ def weighting() -> LuceneBM25F:
 class FieldsTerm(Query):  # type: ignore[misc]
     """One analysed word searched in several weighted fields, scored as a single BM25F term."""
 
-    def __init__(self, text: str, fields: dict[str, float], boost: float = 1.0) -> None:
+    def __init__(
+        self,
+        text: str,
+        fields: dict[str, float],
+        boost: float = 1.0,
+        *,
+        own: set[int] | None = None,
+        paragraphs: bool = True,
+    ) -> None:
+        """``own`` collects the paragraphs that hold the word in a field of their own (not
+        through their article's title); with ``paragraphs`` false the title scores the
+        article documents themselves."""
         self.text = text
         self.fields = dict(fields)
         self.boost = boost
+        self.own = own
+        self.paragraphs = paragraphs
 
     def __repr__(self) -> str:
         return f"FieldsTerm({self.text!r}, {self.fields!r}, boost={self.boost})"
@@ -126,28 +139,59 @@ class FieldsTerm(Query):  # type: ignore[misc]
         frequency = max(parent.doc_frequency(name, self.text) for name in self.fields)
         if not frequency:
             return matching.NullMatcher()
-        documents = collection_size(parent, next(iter(self.fields)))
-        idf = lucene_idf(documents, frequency)
+        idf = lucene_idf(collection_size(parent, next(iter(self.fields))), frequency)
         weighted: dict[int, float] = {}
+        own: set[int] = set()
         for name, weight in self.fields.items():
             if name not in searcher.schema or (name, self.text) not in reader:
                 continue
             b = model.field_b(name)
-            average = average_length(parent, name, documents)
+            average = average_length(parent, name, collection_size(parent, name))
             lengths = field_lengths(reader, name, model.lengths)
             postings = searcher.postings(name, self.text)
+            spread = name in ARTICLE_FIELDS and self.paragraphs
             while postings.is_active():
                 docnum = postings.id()
-                norm = (1 - b) + b * lengths[docnum] / average
-                weighted[docnum] = weighted.get(docnum, 0.0) + weight * postings.weight() / norm
+                value = weight * postings.weight() / ((1 - b) + b * lengths[docnum] / average)
+                if spread:  # a title word counts in each paragraph of its article
+                    for paragraph in paragraphs_of(reader, docnum):
+                        weighted[paragraph] = weighted.get(paragraph, 0.0) + value
+                else:
+                    weighted[docnum] = weighted.get(docnum, 0.0) + value
+                    own.add(docnum)
                 postings.next()
         if not weighted:
             return matching.NullMatcher()
+        if self.own is not None and own:
+            offset = leaf_offset(searcher)
+            self.own.update(offset + docnum for docnum in own)
         ids = sorted(weighted)
         k1 = model.K1
         scale = self.boost * idf * (k1 + 1)
         scores = [scale * weighted[d] / (weighted[d] + k1) for d in ids]
         return matching.ListMatcher(ids, scores)
+
+
+def leaf_offset(searcher: Any) -> int:
+    """The first document number of a segment's searcher within its parent's numbering."""
+    parent = searcher.get_parent()
+    if parent is searcher:
+        return 0
+    return next((offset for leaf, offset in parent.leaf_searchers() if leaf is searcher), 0)
+
+
+def paragraphs_of(reader: Any, docnum: int) -> list[int]:
+    """The live paragraphs that follow article document ``docnum`` in its segment."""
+    column = reader.column_reader("article")
+    article = column[docnum]
+    total = reader.doc_count_all()
+    found = []
+    following = docnum + 1
+    while following < total and column[following] == article:
+        if not reader.is_deleted(following):
+            found.append(following)
+        following += 1
+    return found
 
 
 def field_lengths(reader: Any, name: str, cache: Cache | None = None) -> list[int]:
@@ -175,12 +219,14 @@ class ArticleLevel(Query):  # type: ignore[misc]
     paragraphs follow its article document in the segment (see engine.index.documents_of).
     """
 
-    def __init__(self, child: Any) -> None:
+    def __init__(self, child: Any, scored: bool = False) -> None:
+        """``scored``: paragraphs take their article document's score instead of 0."""
         self.child = child
+        self.scored = scored
         self.boost = 1.0
 
     def __repr__(self) -> str:
-        return f"ArticleLevel({self.child!r})"
+        return f"ArticleLevel({self.child!r}, scored={self.scored})"
 
     def __str__(self) -> str:
         return str(self.child)
@@ -198,7 +244,7 @@ class ArticleLevel(Query):  # type: ignore[misc]
         return [self.child]
 
     def apply(self, fn: Any) -> ArticleLevel:
-        return ArticleLevel(fn(self.child))
+        return ArticleLevel(fn(self.child), self.scored)
 
     def estimate_size(self, ixreader: Any) -> int:
         return int(self.child.estimate_size(ixreader))
@@ -206,18 +252,60 @@ class ArticleLevel(Query):  # type: ignore[misc]
     def matcher(self, searcher: Any, context: Any = None) -> Any:
         articles = self.child.matcher(searcher, context)
         reader = searcher.reader()
-        column = reader.column_reader("article")
-        total = reader.doc_count_all()
-        ids: list[int] = []
+        scores: dict[int, float] = {}
         while articles.is_active():
-            docnum = articles.id()
-            article = column[docnum]
-            following = docnum + 1
-            while following < total and column[following] == article:
-                if not reader.is_deleted(following):
-                    ids.append(following)
-                following += 1
+            score = articles.score() if self.scored else 0.0
+            for paragraph in paragraphs_of(reader, articles.id()):
+                scores[paragraph] = score
             articles.next()
+        if not scores:
+            return matching.NullMatcher()
+        ids = sorted(scores)
+        return matching.ListMatcher(ids, [scores[d] for d in ids])
+
+
+class Own(Query):  # type: ignore[misc]
+    """``child`` (a phrase or term in a paragraph's own field), recording what it matches."""
+
+    def __init__(self, child: Any, own: set[int]) -> None:
+        self.child = child
+        self.own = own
+        self.boost = 1.0
+
+    def __repr__(self) -> str:
+        return f"Own({self.child!r})"
+
+    def __str__(self) -> str:
+        return str(self.child)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Own) and self.child == other.child
+
+    def __hash__(self) -> int:
+        return hash(("Own", self.child))
+
+    def is_leaf(self) -> bool:
+        return False
+
+    def children(self) -> list[Any]:
+        return [self.child]
+
+    def apply(self, fn: Any) -> Own:
+        return Own(fn(self.child), self.own)
+
+    def estimate_size(self, ixreader: Any) -> int:
+        return int(self.child.estimate_size(ixreader))
+
+    def matcher(self, searcher: Any, context: Any = None) -> Any:
+        found = self.child.matcher(searcher, context)
+        ids: list[int] = []
+        scores: list[float] = []
+        while found.is_active():
+            ids.append(found.id())
+            scores.append(found.score())
+            found.next()
         if not ids:
             return matching.NullMatcher()
-        return matching.ListMatcher(ids, [0.0] * len(ids))
+        offset = leaf_offset(searcher)
+        self.own.update(offset + docnum for docnum in ids)
+        return matching.ListMatcher(ids, scores)

@@ -111,12 +111,6 @@ class SearchResult:
         }
 
 
-# A paragraph's article title counts this much beside the paragraph's own words: the title
-# raises the paragraphs that match, and alone selects the article's lead. (BM25F weight 2.5 on
-# SciFact train before titles moved to article documents; see bench/eval_ranking.py.)
-TITLE_WEIGHT = 1.0
-
-
 def run_search(
     engine: Engine, request: SearchRequest, *, aliases: Aliases | None = None
 ) -> SearchResult:
@@ -185,35 +179,32 @@ def filter_docs(searcher: Any, view: View, filters: Filters) -> set[int] | None:
 def rank(
     searcher: Any, view: View, plan: QueryPlan, restrict: set[int] | None
 ) -> list[tuple[int, float]]:
-    """Matching paragraphs, best first: each scored on its own words plus its article's title.
+    """Matching paragraphs, best first, scored by BM25F over their text, section and title.
 
-    A paragraph that matches only through its article (a title or metadata term) is represented
-    by one paragraph of that article, the first; so is an article whose title alone matches.
+    A paragraph matches through words of its own text or section; one that matches only through
+    its article (a title word, a metadata field) is left out, and an article matched only that
+    way is represented by one paragraph, its first.
     """
     if restrict is not None and not restrict:
         return []  # Whoosh takes an empty filter for no filter
     articles = searcher.reader().column_reader("article")
-    own = searcher.search(plan.query, limit=None, filter=restrict, mask=view.article_docs(searcher))
-    titles: dict[str, float] = {}
-    leads: dict[str, int] = {}
-    if plan.title_query is not None and plan.title_query is not q.NullQuery:
-        for score, docnum in searcher.search(plan.title_query, limit=None, filter=restrict).top_n:
-            article = articles[docnum]
-            titles[article] = relevance(score)
-            leads[article] = docnum + 1  # its paragraphs follow the article document
+    results = searcher.search(
+        plan.query, limit=None, filter=restrict, mask=view.article_docs(searcher)
+    )
+    browsing = isinstance(plan.query, q.Every)
     scores: dict[int, float] = {}
     represented: set[str] = set()
-    for score, docnum in own.top_n:
+    through_article: dict[str, tuple[int, float]] = {}
+    for score, docnum in results.top_n:
         article = articles[docnum]
-        value = relevance(score)
-        if value > 0:
-            scores[docnum] = value + TITLE_WEIGHT * titles.get(article, 0.0)
+        if browsing or docnum in plan.own:
+            scores[docnum] = relevance(score)
             represented.add(article)
-        elif article not in leads or leads[article] > docnum:
-            leads[article] = docnum
-    for article, docnum in leads.items():
+        elif article not in through_article or through_article[article][0] > docnum:
+            through_article[article] = (docnum, relevance(score))
+    for article, (docnum, score) in through_article.items():
         if article not in represented:
-            scores[docnum] = TITLE_WEIGHT * titles.get(article, 0.0)
+            scores[docnum] = score
     return sorted(scores.items(), key=lambda item: (-item[1], item[0]))
 
 
