@@ -113,7 +113,7 @@ def test_index_of_release_0_1_is_rebuilt_by_index(tmp_path: Path) -> None:
         result = corpus.search("Muqtada al-Sadr", limit=3)
         assert result.total == 5  # "al" alone no longer matches (al-Maliki, al-Abadi)
         assert result.hits[0].id == "256b36083e72-15"
-        assert "<mark>al-Sadr</mark>" in result.hits[0].snippet
+        assert "<mark>Muqtada al-Sadr</mark>" in result.hits[0].snippet
     finally:
         corpus.close()
 
