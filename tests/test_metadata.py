@@ -34,7 +34,13 @@ from corpusearch.extract.metadata import (
         ("Published 2:16 AM EST Nov 20, 2019", "2019-11-20"),
         ("February 30, 2020", None),
         ("2 days ago", None),
-        ("06/05/25", None),
+        ("06/05/25", "2025-06-05"),  # month first, a two-digit year
+        ("11/19/19", "2019-11-19"),
+        ("Posted 20/11/2019 10:43", "2019-11-20"),  # a day above 12 comes first
+        ("31/12/99", "1999-12-31"),
+        ("Tuesday 10:43 AM", None),  # a relative date is never guessed
+        ("Nov 19", None),  # nor a date without its year
+        ("1/2/3", None),
         ("", None),
     ],
 )
@@ -114,3 +120,50 @@ def test_segment_topics() -> None:
     assert segment_topics("YouTube ChannelsFloods", labels) == ("YouTube Channels", "Floods")
     assert segment_topics("Floods, Water Policy | Iran") == ("Floods", "Water Policy", "Iran")
     assert segment_topics("") == ()
+
+
+@pytest.mark.parametrize(
+    ("byline", "names"),
+    [
+        ("By Jane Doe, Gannett Staff Writer", ("Jane Doe",)),
+        ("Jane Doe, Agency Staff Writer", ("Jane Doe",)),  # a role is no second author
+        ("By Michael HiltzikBusiness Columnist", ("Michael Hiltzik",)),
+        ("By Jose AltoverosView", ("Jose Altoveros",)),
+        ("By Jane Doe Opinion Columnist", ("Jane Doe",)),
+        ("Von Max Mustermann", ("Max Mustermann",)),
+        ("Por Ana Souza e Pedro Lima", ("Ana Souza", "Pedro Lima")),
+        ("By PTI", ("PTI",)),
+        ("AFP", ("AFP",)),
+        ("By AP", ("AP",)),
+        ("Opinion Columnist", ()),
+    ],
+)
+def test_bylines_lose_roles_and_glue_and_keep_agencies(byline: str, names: tuple[str, ...]) -> None:
+    from corpusearch.extract.metadata import parse_byline
+
+    assert parse_byline(byline) == names
+
+
+def test_topics_lose_tickers_identifiers_and_cms_codes_and_fold_case() -> None:
+    from corpusearch.extract.metadata import clean_topics
+
+    topics = ["China", "china", "6758.TO", "autoplay_video", "NYSE: IBM", "2019", "COVID-19"]
+    topics += ["6-keys: media/spln/nfl/reg/free/stories", "U.S. Politics", "AT&T"]
+    assert clean_topics(topics) == ("China", "COVID-19", "U.S. Politics", "AT&T")
+
+
+@pytest.mark.parametrize(
+    ("name", "ok"),
+    [
+        ("France 24", True),
+        ("The New York Times", True),
+        ("Hosted", False),
+        ("6-keys: media/spln/nfl/reg/free/stories", False),
+        ("https://example.com", False),
+        (None, False),
+    ],
+)
+def test_a_source_is_a_name_never_a_path_code(name: str | None, ok: bool) -> None:
+    from corpusearch.extract.metadata import is_source_name
+
+    assert is_source_name(name) is ok

@@ -22,6 +22,7 @@ from corpusearch.extract.dumps_lines import (
 from corpusearch.extract.extraction import Block, PageMetadata
 from corpusearch.extract.metadata import (
     TITLE_SEPARATORS,
+    clean_topics,
     find_date,
     fold_caps,
     is_person_name,
@@ -327,7 +328,7 @@ def _topics(lines: Sequence[Line], end: int) -> tuple[str, ...]:
         match = TOPICS_LINE.match(line.text)
         if match is not None:
             labels = [line.text for line in lines if line.bullet]
-            return segment_topics(match.group("rest"), labels)
+            return clean_topics(segment_topics(match.group("rest"), labels))
     return ()
 
 

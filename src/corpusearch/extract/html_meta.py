@@ -11,8 +11,10 @@ from trafilatura.metadata import extract_metadata
 
 from corpusearch.extract.extraction import PageMetadata
 from corpusearch.extract.metadata import (
+    clean_topics,
     find_date,
     is_person_name,
+    is_source_name,
     parse_byline,
     segment_topics,
     split_title,
@@ -261,10 +263,11 @@ def _source(tree: Any, document: Any) -> str | None:
     """The publisher: og:site_name and the like, else the suffix of "Headline | Site"."""
     name = _clean(getattr(document, "sitename", None))
     hostname = urlsplit(getattr(document, "url", None) or "").hostname or ""
-    if name and name.casefold() not in hostname.casefold():
+    if name and name.casefold() not in hostname.casefold() and is_source_name(name):
         return name
     title = _title_tag(tree)
-    return split_title(title)[1] if title else None
+    suffix = split_title(title)[1] if title else None
+    return suffix if is_source_name(suffix) else None
 
 
 def _topics(document: Any) -> tuple[str, ...]:
@@ -273,7 +276,7 @@ def _topics(document: Any) -> tuple[str, ...]:
     topics: list[str] = []
     for tag in tags:
         topics.extend(segment_topics(tag) if re.search(r"[,;|]", tag) else [_clean(tag)])
-    return tuple(dict.fromkeys(t for t in topics if t))
+    return clean_topics(topics)
 
 
 def _language(tree: Any) -> str | None:

@@ -66,6 +66,7 @@ _MONTH_WORD = re.compile(r"\b(?:" + _MONTH_NAMES + r")\b")  # a month name as a 
 _DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th|er|\.)?"
 _YEAR = r"(?P<year>(?:19|20)\d\d)(?:(?!\d)|(?=\d{1,2}:\d\d))"
 _YEAR_RUN = re.compile(r"(?:19|20)\d\d")
+_SHORT_YEAR = re.compile(r"\d/\d\d(?![\d/])")  # a numeric date's two-digit year ("11/19/19")
 # Month names are matched in lowercased text (much faster than re.IGNORECASE, same positions).
 _NAMED_DATES = [
     re.compile(r"\b" + _MONTH + r"\s+" + _DAY + r",?\s+" + _YEAR),
@@ -84,8 +85,13 @@ _NUMERIC_DATES = [
     ),
     # US order, month first (the commonest numeric form on English pages)
     (
-        re.compile(r"\b(?P<mnum>[01]?\d)/(?P<day>[0-3]?\d)/(?P<year>(?:19|20)\d\d)(?!\d)"),
+        re.compile(r"\b(?P<mnum>[0-3]?\d)/(?P<day>[0-3]?\d)/(?P<year>(?:19|20)\d\d)(?!\d)"),
         re.compile(r"/(?:19|20)\d\d"),
+    ),
+    # US order with a two-digit year ("11/19/19"): the year read as 20YY
+    (
+        re.compile(r"(?<![\d/])(?P<mnum>[0-3]?\d)/(?P<day>[0-3]?\d)/(?P<short>\d\d)(?![\d/])"),
+        re.compile(r"\d/\d\d(?![\d/])"),
     ),
     # dotted numeric dates are written day first ("13.11.2019")
     (
@@ -129,13 +135,16 @@ _POSSESSIVE = re.compile(
     r"(?P<name>(?:[A-Z][\w.'’-]*\s+){1,3}?[A-Z][\w'’-]+)\s+(?:" + _BYLINE_VERBS + r")\b"
 )
 _BY_PREFIX = re.compile(
-    r"^\s*(?:(?:written|posted|reported|story|text|words|article)\s+)?by\s*[:\-]?\s+",
+    r"^\s*(?:(?:(?:written|posted|reported|story|text|words|article)\s+)?by|von|par|por|door)"
+    r"\s*[:\-]?\s+",
     re.IGNORECASE,
 )
 _AUTHOR_PREFIX = re.compile(r"^\s*(?:authors?|written by|posted by)\s*[:\-]\s*", re.IGNORECASE)
 # News agencies credited in place of a person ("By Associated Press", "Reuters").
 _AGENCY = re.compile(
-    r"^(?:The\s+)?(?P<agency>Associated\s+Press|Reuters|Agence\s+France-Presse)$", re.IGNORECASE
+    r"^(?:The\s+)?(?P<agency>Associated\s+Press|Reuters|Agence\s+France-Presse|AFP|AP|PTI|IANS"
+    r"|ANI|UPI|dpa|EFE|ANSA|Xinhua|Press\s+Trust\s+of\s+India|Deutsche\s+Presse-Agentur)$",
+    re.IGNORECASE,
 )
 _WEEKDAY_TAIL = re.compile(
     r"(?:\s*,|\s+on)\s+(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?\.?,?\s*$",
@@ -146,7 +155,7 @@ TITLE_SEPARATORS = (" | ", " – ", " — ", " - ", " :: ", " · ", " » ")
 
 def find_date(text: str) -> tuple[str, int, int] | None:
     """The first calendar date in ``text`` as (ISO day, start, end), or None."""
-    if _YEAR_RUN.search(text) is None:
+    if _YEAR_RUN.search(text) is None and _SHORT_YEAR.search(text) is None:
         return None
     plain = text.isascii() or _UNFOLDED.search(text) is None  # translate() is slow: skip it
     lower = (text if plain else text.translate(_FOLD)).lower()
@@ -160,14 +169,25 @@ def find_date(text: str) -> tuple[str, int, int] | None:
         for match in pattern.finditer(lower):
             groups = match.groupdict()
             month = int(groups["mnum"]) if groups.get("mnum") else _MONTHS[groups["month"]]
+            year = int(groups["year"]) if groups.get("year") else _century(int(groups["short"]))
+            number = int(groups["day"])
+            if groups.get("mnum") and month > 12 >= number:
+                month, number = number, month  # "19/11/2019": unambiguously day first
             try:
-                day = _date(int(groups["year"]), month, int(groups["day"]))
+                day = _date(year, month, number)
             except ValueError:
                 continue
             if best is None or match.start() < best[1]:
                 best = (day.isoformat(), match.start(), match.end())
             break
     return best
+
+
+_LAST_SHORT_YEAR = 39  # a two-digit year up to this is 20YY, above it 19YY
+
+
+def _century(short: int) -> int:
+    return 2000 + short if short <= _LAST_SHORT_YEAR else 1900 + short
 
 
 def parse_date(text: str) -> str | None:
@@ -214,6 +234,48 @@ def clean_name(text: str) -> str:
     return " ".join(text.split()).strip(" ,;:-–—|•")
 
 
+# A role after a name ("Jane Doe, Staff Writer", "Michael HiltzikBusiness Columnist"): the
+# role's noun, and the words that may stand before it.
+_ROLE_NOUNS = {
+    "columnist", "writer", "editor", "correspondent", "reporter", "contributor", "staff",
+    "producer", "analyst", "critic", "photographer", "journalist", "redakteur", "redakteurin",
+}  # fmt: skip
+_ROLE_WORDS = _ROLE_NOUNS | {
+    "business", "opinion", "sports", "senior", "chief", "political", "deputy", "associate",
+    "managing", "contributing", "special", "national", "foreign", "international", "news",
+    "science", "health", "tech", "technology", "entertainment", "culture", "travel", "food",
+    "staff", "agency", "investigative", "assistant", "executive", "white", "house", "economics",
+    "digital", "freelance", "politics", "legal", "education", "features", "arts", "music",
+}  # fmt: skip
+_GLUE = re.compile(r"(?<=[a-z])(?=[A-Z])")
+_TRAILING_GLUE = re.compile(r"(?<=[a-z])(?:View|By|Follow|Email|Twitter|Bio)$")
+
+
+def strip_role(name: str) -> str:
+    """A byline name without the role or button text glued or set after it ("Michael
+    HiltzikBusiness Columnist" and "Jose AltoverosView" give the names); a name is never cut
+    below two words."""
+    name = _TRAILING_GLUE.sub("", clean_name(name))
+    glued = list(_GLUE.finditer(name))
+    for match in glued:
+        tail = name[match.start() :].split()
+        if tail and tail[-1].lower() in _ROLE_NOUNS and _all_roles(tail):
+            head = name[: match.start()].strip()
+            if len(head.split()) >= 2:
+                return head
+    words = name.split()
+    if words and words[-1].lower() in _ROLE_NOUNS:
+        cut = len(words)
+        while cut > 2 and words[cut - 1].lower().strip(",") in _ROLE_WORDS:
+            cut -= 1
+        return " ".join(words[:cut]).rstrip(",")
+    return name
+
+
+def _all_roles(words: list[str]) -> bool:
+    return all(word.lower().strip(",") in _ROLE_WORDS for word in words)
+
+
 def parse_byline(text: str) -> tuple[str, ...]:
     """Person names of a byline: "By A and B", "A, B and C", "ORG's A examines ...".
 
@@ -235,12 +297,23 @@ def parse_byline(text: str) -> tuple[str, ...]:
     if agency is not None:
         return (agency.group("agency"),)
     parts = re.split(r"\s*(?:,|;|&|\band\b|\bund\b|\bet\b|\by\b|\be\b)\s*", line)
-    names = [_without_affiliation(clean_name(part)) for part in parts if part.strip()]
+    # a part that is only a role ("Agency Staff Writer") is no second author
+    parts = [part for part in parts if part.strip() and not _role_only(part)]
+    names = [_without_affiliation(strip_role(part)) for part in parts]
     if prefixed:  # "By A, B, Agency Staff": the names up to the first part that is not one
         names = names[: next((i for i, n in enumerate(names) if not is_person_name(n)), len(names))]
     if not names or not all(is_person_name(name) for name in names):
         return ()
     return tuple(dict.fromkeys(names))
+
+
+def _role_only(part: str) -> bool:
+    words = part.split()
+    return (
+        bool(words)
+        and words[-1].lower() in _ROLE_NOUNS
+        and (_all_roles(words[:-1]) or not is_person_name(" ".join(words[:2])))
+    )
 
 
 def _without_affiliation(text: str) -> str:
@@ -322,3 +395,36 @@ def segment_topics(text: str, labels: Iterable[str] = ()) -> tuple[str, ...]:
     if len(text) not in best:
         return (text,) if text else ()
     return best[len(text)][2]
+
+
+# A stock ticker ("6758.TO", "NYSE:IBM"), an identifier ("autoplay_video", "tag=123"), a CMS code
+# ("6-keys: media/spln/nfl") or a bare number: furniture of the page's markup, never a topic.
+_JUNK_TOPIC = re.compile(
+    r"^(?:[A-Z0-9]{1,6}\.[A-Z]{1,3}|(?:NYSE|NASDAQ|LSE|TSE|HKEX)\s*:\s*\S+|\S*[_=/\\{}<>]\S*"
+    r"|[\d\W]+|\d+-\w+\s*:.*|.*\S/\S.*)$"
+)
+
+
+def clean_topics(topics: Iterable[str]) -> tuple[str, ...]:
+    """Topics without markup furniture (see :data:`_JUNK_TOPIC`), each once whatever its case
+    (the first spelling kept)."""
+    seen: dict[str, str] = {}
+    for topic in topics:
+        text = clean_name(topic)
+        if text and _JUNK_TOPIC.match(text) is None:
+            seen.setdefault(text.casefold(), text)
+    return tuple(seen.values())
+
+
+_NOT_SOURCE = frozenset({"hosted", "home", "news", "index", "homepage", "article", "story"})
+
+
+def is_source_name(text: str | None) -> bool:
+    """Whether ``text`` can name a publisher: not a URL path or CMS code, not a page label."""
+    if not text:
+        return False
+    return (
+        _JUNK_TOPIC.match(text) is None
+        and text.casefold() not in _NOT_SOURCE
+        and ("://" not in text)
+    )
