@@ -30,7 +30,6 @@ from corpusearch.engine.opensearch import (
     protected_acronyms,
 )
 from corpusearch.engine.query import Filters, QueryPlan, filter_query, plan_query
-from corpusearch.engine.rewrite import FIELD_BOOSTS
 from corpusearch.engine.scoring import FieldsTerm
 from corpusearch.engine.search import FACET_SIZE, FACETS, Hit, SearchRequest, SearchResult
 from corpusearch.errors import CorpusearchError
@@ -112,7 +111,12 @@ class Translator:
     def translate(self, node: Any) -> dict[str, Any]:
         if node is q.NullQuery:
             return {"match_none": {}}
-        if type(node).__name__ == "ArticleLevel":  # a title term selecting articles, unscored
+        wrapper = type(node).__name__
+        if wrapper == "Own":  # records locally which paragraphs match by their own text
+            return self.translate(node.child)
+        if wrapper == "ArticleLevel":  # a title term or phrase: on the paragraph, it carries it
+            if getattr(node, "scored", False):
+                return self.translate(node.child)
             return {"constant_score": {"filter": self.translate(node.child), "boost": 0.0}}
         handler = self._handlers.get(type(node))
         if handler is None:
@@ -128,7 +132,7 @@ class Translator:
 
     def _fields_term(self, node: FieldsTerm) -> dict[str, Any]:
         word = os_term(node.text)
-        weights = _with_title(node.fields)
+        weights = dict(node.fields)
         if _stable(node.text):
             # combined_fields refuses weights below 1: scale them so the lowest is 1.
             lowest = min(weights.values())
@@ -196,7 +200,7 @@ class Translator:
         return {"bool": _with_boost({"must": self._all(node.subqueries)}, node.boost)}
 
     def _or(self, node: Any) -> dict[str, Any]:
-        children = self._all(_phrases_with_title(list(node.subqueries)))
+        children = self._all(node.subqueries)
         if len(children) == 1 and _boost(node.boost) == 1.0:
             return children[0]
         body = {"should": children, "minimum_should_match": 1}
@@ -231,27 +235,6 @@ class Translator:
     @staticmethod
     def _pattern_field(field: str) -> str:
         return f"{field}.{NAME_WORDS}" if field in NAME_FIELDS else field
-
-
-def _with_title(fields: dict[str, float]) -> dict[str, float]:
-    """A free word's fields with the title added: an OpenSearch paragraph carries its title."""
-    if "title" in fields or "text" not in fields:
-        return dict(fields)
-    return {**fields, "title": FIELD_BOOSTS["title"]}
-
-
-def _phrases_with_title(children: list[Any]) -> list[Any]:
-    """A phrase spread over text and section (an OR of one phrase per field) gets its title one."""
-    phrases = [c for c in children if isinstance(c, q.Phrase)]
-    if len(phrases) != len(children) or len({tuple(p.words) for p in phrases}) != 1:
-        return children
-    fields = {p.fieldname: p for p in phrases}
-    if "title" in fields or "text" not in fields or not set(fields) <= set(TEXT_FIELDS):
-        return children
-    text = fields["text"]
-    weight = FIELD_BOOSTS["title"] / FIELD_BOOSTS["text"]
-    title = q.Phrase("title", list(text.words), slop=text.slop, boost=text.boost * weight)
-    return [*children, title]
 
 
 def _day(moment: datetime) -> str:
