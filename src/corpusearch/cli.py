@@ -252,10 +252,34 @@ def articles(ctx: click.Context, fmt: str) -> None:
 @cli.command()
 @click.argument("article_id")
 @click.option("--copies", "list_copies", is_flag=True, help="List the article's copies instead.")
+@click.option(
+    "--around",
+    type=click.IntRange(1),
+    metavar="PARAGRAPH",
+    help="Only this paragraph and its neighbours.",
+)
+@click.option("--context", "context_size", type=click.IntRange(0, 20), default=2, show_default=True)
 @FORMAT
 @click.pass_context
-def show(ctx: click.Context, article_id: str, list_copies: bool, fmt: str) -> None:
+def show(
+    ctx: click.Context,
+    article_id: str,
+    list_copies: bool,
+    around: int | None,
+    context_size: int,
+    fmt: str,
+) -> None:
     """Print an indexed article, cleaned, with numbered paragraphs."""
+    if around is not None:
+        from corpusearch.context import context
+
+        with reported():
+            window = context(corpus_of(ctx), f"{article_id}-{around}", context_size)
+        if fmt == "json":
+            _echo_json(window.to_json())
+        else:
+            click.echo(window.text())
+        return
     with reported():
         if list_copies:
             copies = corpus_of(ctx).copies(article_id)
@@ -338,6 +362,17 @@ def serve(ctx: click.Context, host: str, port: int, open_browser: bool) -> None:
 
 def _echo_json(data: Any) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def _register() -> None:
+    """The analyst's workflow commands (saved, batch, cite, context, timeline) live apart."""
+    from corpusearch.cli_workflow import COMMANDS
+
+    for command in COMMANDS:
+        cli.add_command(command)
+
+
+_register()
 
 
 def main() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from corpusearch.engine.aliases import Aliases, load_aliases
 from corpusearch.engine.highlight import highlight
@@ -22,6 +22,10 @@ from corpusearch.engine.search import SearchRequest, SearchResult, run_search, s
 from corpusearch.engine.searcher import BoundedCache, Engine
 from corpusearch.errors import ArticleNotFoundError
 from corpusearch.records import Article, ArticleMeta, Paragraph
+
+if TYPE_CHECKING:
+    from corpusearch.context import Context
+    from corpusearch.saved import SavedSearches
 
 # Queries whose highlight terms are kept (the web form highlights a whole article per view).
 HIGHLIGHT_CACHE_SIZE = 256
@@ -132,6 +136,19 @@ class Corpus:
             if table.copies.canonical(article) == article
         ]
         return tuple(sorted(found, key=lambda a: (a.date or "", a.title), reverse=True))
+
+    def context(self, paragraph_id: str, n: int = 2) -> Context:
+        """A paragraph (``ARTICLE-N``) with up to ``n`` neighbouring paragraphs on each side."""
+        from corpusearch.context import context
+
+        return context(self, paragraph_id, n)
+
+    @property
+    def saved_searches(self) -> SavedSearches:
+        """The saved searches kept beside the index (see corpusearch.saved)."""
+        from corpusearch.saved import SavedSearches
+
+        return SavedSearches(self)
 
     def copies(self, article_id: str) -> tuple[ArticleSummary, ...]:
         """Every copy of an article (itself included), the one searches show first."""
