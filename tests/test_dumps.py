@@ -562,3 +562,17 @@ def test_knobs_are_overridden_inside_tuned_only() -> None:
     assert knob(name) == KNOBS[name].default
     with pytest.raises(KeyError), tuned({"no_such_knob": 1.0}):
         pass
+
+
+def test_the_lead_before_an_inline_teaser_box_is_kept_when_it_speaks_of_the_article() -> None:
+    from corpusearch.extract.dumps import _lead_before_teasers
+
+    lead = "The council voted on Tuesday to extend the river clean-up programme for a year, and "
+    lead += "residents said the water had become clearer."
+    teasers = ["More from UK", "Storm warning issued for the coast", "Bakery wins an award"]
+    lines = parse_lines(_page("Headline", lead, *teasers, P1, P2))
+    article = [index for index, line in enumerate(lines) if line.text in (P1, P2)]
+    assert _lead_before_teasers(lines, article, frozenset()) == [1]
+    other = "A storm is expected on the coast this weekend, forecasters said on Monday."
+    lines = parse_lines(_page("Headline", other, *teasers, P1, P2))
+    assert _lead_before_teasers(lines, article, frozenset()) == []

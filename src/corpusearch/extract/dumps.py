@@ -119,6 +119,8 @@ def _model_body(
     gap = int(knob("dump_gap_lines"))
     if gap:
         kept = _fill_gaps(lines, kept, boilerplate, gap)
+    if kept and knob("dump_lead_before_teaser"):
+        kept = _lead_before_teasers(lines, kept, boilerplate) + kept
     if kept and knob("dump_numbered_list"):
         kept = sorted(set(kept).union(_numbered_items(lines, kept, boilerplate)))
     if not kept or not knob("dump_closing_list"):
@@ -174,6 +176,49 @@ def _numbered_items(
 def _item_number(line: Line) -> int | None:
     match = _ITEM_NUMBER.match(line.text)
     return int(match.group(1)) if match else None
+
+
+_BOX_LINES = 15  # lines an inline box of teasers may take between the lead and the article
+
+
+def _lead_before_teasers(
+    lines: Sequence[Line], kept: Sequence[int], boilerplate: frozenset[str]
+) -> list[int]:
+    """The sentences right before a teaser marker that stands a few lines above the kept article,
+    when they speak of what the article speaks of (:data:`_LEAD_SHARE` of their content words):
+    an inline box of teasers cuts the lead from the rest, and the rest was kept."""
+    first = kept[0]
+    marker = next(
+        (
+            index
+            for index in range(first - 1, max(-1, first - 1 - _BOX_LINES), -1)
+            if is_teaser_marker(lines[index])
+        ),
+        None,
+    )
+    if marker is None:
+        return []
+    lead: list[int] = []
+    index = marker - 1
+    while index > 0:
+        line = lines[index]
+        if line.text in boilerplate or line.bullet:
+            break
+        if ends_sentence(line.text) and line.words >= 5:
+            lead.append(index)
+        elif not JUNK.match(line.text):
+            break
+        index -= 1
+    if not lead:
+        return []
+    article = set().union(*(content_words(lines[i].text) for i in kept))
+    words = [word for i in lead for word in content_words(lines[i].text)]
+    if len(words) < 10 or sum(word in article for word in words) < _LEAD_SHARE * len(words):
+        return []
+    return sorted(lead)
+
+
+_LEAD_SHARE = 0.3
 
 
 def _fill_gaps(

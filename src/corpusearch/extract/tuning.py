@@ -123,6 +123,15 @@ KNOBS: dict[str, Knob] = {
             "article are prose-shaped)",
         ),
         Knob(
+            "dump_lead_before_teaser",
+            "dumps",
+            1.0,
+            0.0,
+            (),
+            "the run of sentences right before an inline teaser box that opens the kept article "
+            "is its lead when it shares 30% of its content words with the article",
+        ),
+        Knob(
             "dump_safety_share",
             "dumps",
             0.5,
