@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import random
 
-__all__ = ["PIECES", "SEPARATORS", "WORDS", "random_query"]
+__all__ = ["GLUED", "PIECES", "SEPARATORS", "WORDS", "random_query"]
 
 # Words of the seeds and of the evaluation pages, so that wildcards and fuzzy marks expand.
 WORDS = (
@@ -88,7 +88,13 @@ ODD = (
     "x" * 300,
     "9" * 40,
 )
-PIECES = WORDS + OPERATORS + FIELDS + MARKS + BRACKETS + ODD
+# Odd characters glued to a wildcard or fuzzy mark: the expansions meet the index's bytes.
+GLUED = tuple(
+    f"{word}{mark}"
+    for word in ("\ud800", "caf\udce9", "İ", "ß", "ﬁ", "摩", "e\u0301", "\u200b", "'", '"', ")")
+    for mark in ("*", "?", "~", "~2")
+)
+PIECES = WORDS + OPERATORS + FIELDS + MARKS + BRACKETS + ODD + GLUED
 SEPARATORS = (" ", " ", " ", "", "  ", "\t")
 MAX_PIECES = 14
 

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from corpusearch import Corpus
 from corpusearch.cli import cli
 from corpusearch.errors import CorpusearchError
-from fuzzkit import PIECES, SEPARATORS
+from fuzzkit import GLUED, PIECES, SEPARATORS
 
 EXAMPLES = 300  # per test: enough to meet every piece many times, in a few seconds
 
@@ -72,7 +72,9 @@ def test_fuzzed_queries_on_the_command_line_never_show_a_traceback(
     assert "Traceback" not in result.output
 
 
-@pytest.mark.parametrize("query", ["-x", "--help", "-", "--", "-Mosul", "caf\udce9~2", "\ud800~"])
+@pytest.mark.parametrize(
+    "query", ["-x", "--help", "-", "--", "-Mosul", "\ud800~", "s* ANDMAYBE duvan", *GLUED]
+)
 def test_queries_of_known_trouble(corpus: Corpus, query: str) -> None:
     with suppress(CorpusearchError):
         corpus.search(query)
