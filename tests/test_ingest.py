@@ -374,9 +374,9 @@ def test_an_index_run_reports_every_bad_input_and_indexes_the_rest(tmp_path: Pat
     packed = gzip.compress(("<p>" + "A paragraph about Mosul. " * 40 + "</p>").encode() * 40)
     (pages / "cut.html.gz").write_bytes(packed[: len(packed) // 2])
     Path(os.fsdecode(_bad_name(pages, b"caf\xe9.txt"))).write_text(ARTICLE)
-    (pages / "noise.txt").write_bytes(
-        bytes(random.Random(1).randrange(1, 256) for _ in range(9000))
-    )
+    rng = random.Random(1)
+    (pages / "noise.txt").write_bytes(bytes(rng.randrange(1, 256) for _ in range(9000)))
+    (pages / "symbols.txt").write_bytes(bytes(rng.randrange(0x20, 0x7F) for _ in range(9000)))
     os.symlink(pages, pages / "loop")
     os.symlink(pages / "missing.txt", pages / "dangling.txt")
     os.mkfifo(pages / "pipe.txt")
@@ -394,6 +394,9 @@ def test_an_index_run_reports_every_bad_input_and_indexes_the_rest(tmp_path: Pat
         "noise.txt",
         "pipe.txt",
         "sidecar.txt",
+        "symbols.txt",
     ]
     assert "expands to more than" in failed["bomb.txt.gz"]
+    assert "not text" in failed["noise.txt"]
+    assert "not text" in failed["symbols.txt"]
     assert "field 'source' should be text" in failed["sidecar.txt"]
