@@ -11,7 +11,7 @@ import pytest
 from whoosh.qparser import QueryParser
 
 from corpusearch.engine.index import INDEX_NAME, make_schema
-from corpusearch.engine.storage import durable_storage
+from corpusearch.engine.storage import durable_storage, write_durably
 
 Fsync = Callable[[int], None]
 
@@ -77,3 +77,13 @@ def test_temporary_pools_are_not_synced(tmp_path: Path, fsynced: Counter[str]) -
     durable_storage(folder).create_index(make_schema(), indexname=INDEX_NAME)
     _write(folder, 0, 5)
     assert all(".tmp" not in Path(path).parent.name for path in fsynced)
+
+
+def test_write_durably_replaces_and_syncs(tmp_path: Path, fsynced: Counter[str]) -> None:
+    target = tmp_path / "corpusearch-version"
+    target.write_text("3\n")
+    write_durably(target, b"4\n")
+    assert target.read_text() == "4\n"
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["corpusearch-version"]
+    assert fsynced[str(tmp_path.resolve())] == 1  # the folder, after the rename
+    assert sum(fsynced.values()) == 2  # and the new file, before it

@@ -17,11 +17,12 @@ from __future__ import annotations
 
 import os
 import threading
+from pathlib import Path
 from typing import Any
 
 from whoosh.filedb.filestore import FileStorage
 
-__all__ = ["DurableFileStorage", "durable_storage", "fsync_folder"]
+__all__ = ["DurableFileStorage", "durable_storage", "fsync_folder", "write_durably"]
 
 
 class DurableFileStorage(FileStorage):  # type: ignore[misc]  # whoosh has no type hints
@@ -61,6 +62,21 @@ class DurableFileStorage(FileStorage):  # type: ignore[misc]  # whoosh has no ty
 def durable_storage(path: str | os.PathLike[str]) -> DurableFileStorage:
     """The durable storage of the index folder at ``path`` (not created here)."""
     return DurableFileStorage(os.fspath(path))
+
+
+def write_durably(path: Path, data: bytes) -> None:
+    """Replace the file at ``path`` with ``data`` atomically and durably (for the small files
+    beside the index: a crash or power loss leaves the old content or the new, never a mix)."""
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        with temporary.open("wb") as file:
+            file.write(data)
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(temporary, path)
+    finally:
+        temporary.unlink(missing_ok=True)
+    fsync_folder(path.parent)
 
 
 def fsync_folder(path: str | os.PathLike[str]) -> None:
