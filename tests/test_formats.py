@@ -251,6 +251,8 @@ def test_every_format_becomes_searchable_articles(tmp_path: Path) -> None:
     its metadata, in a real index, found by a search (today's English analysis)."""
     pytest.importorskip("reportlab")
     pytest.importorskip("warcio")
+    pytest.importorskip("py3langid")
+    pytest.importorskip("pypdf")
     from corpusearch import Corpus
     from corpusearch.extract.formats.articles import article_from_record
     from test_pdf import _report
