@@ -44,10 +44,12 @@ KINDS = ("html", "page-text", "body")
 class InputRecord:
     """One article as a file holds it, before cleaning.
 
-    ``key`` is stable across runs and unique within its file: the page's URL, else the file's path
-    and the record's position (``PATH:LINE`` for an export, ``PATH@OFFSET`` for a WARC record,
-    ``PATH`` for a PDF). ``digest`` changes when anything else in the record changes, so that
-    re-indexing a grown export rewrites only its new and changed records. ``captured`` is when a
+    ``key`` is stable across runs and unique within its file: the page's URL, else the record's
+    position (``line:N`` in an export; a PDF's one record is ``document``); with the file's path it
+    identifies the record (see ``articles.record_article_id``). ``location`` says where it was
+    read, for messages (``PATH:LINE``, ``PATH@OFFSET`` in a WARC, ``PATH``). ``digest`` changes
+    when anything else in the record changes, so that re-indexing a grown export rewrites only
+    its new and changed records. ``captured`` is when a
     web archive fetched the page (ISO timestamp), never its publication ``date`` (ISO day).
     """
 
@@ -124,7 +126,7 @@ class Records(Iterator[Item]):
         return next(self._items)
 
     def summary(self) -> str:
-        """The skipped counts as one line ("2 redirect, 1 not-html"), empty when none."""
+        """The skipped counts as one line ("1 not html, 2 redirect"), empty when none."""
         return ", ".join(f"{count} {reason}" for reason, count in sorted(self.skipped.items()))
 
 
