@@ -79,9 +79,9 @@ KNOBS: dict[str, Knob] = {
         Knob(
             "dump_stray_distance",
             "dumps",
-            3.0,
+            5.0,
             999.0,
-            (5.0,),
+            (3.0,),
             "a short chosen line further than this many lines from any other chosen line is "
             "stray furniture",
         ),
@@ -118,9 +118,9 @@ KNOBS: dict[str, Knob] = {
             1.0,
             0.0,
             (),
-            "in the densest prose span, a line naming cookies, privacy, subscriptions, scripts or "
-            "rights counts as furniture, not prose (consent banners and legal notices after the "
-            "article are prose-shaped)",
+            "in the densest prose span, a line naming cookies or a disclaimer (rights reserved, "
+            "views expressed) counts as furniture, not prose (consent banners and legal notices "
+            "after the article are prose-shaped)",
         ),
         Knob(
             "dump_lead_before_teaser",
