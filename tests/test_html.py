@@ -66,7 +66,7 @@ def test_title_tag_loses_its_site_suffix_and_keywords_split() -> None:
     assert page.title == "Night Trains Are Back in Fashion"
     assert page.source == "Rail Weekly"
     assert page.topics == ("rail", "travel", "night trains")
-    assert page.date == "2020-06-15"
+    assert page.date is None  # only in a <meta>: the page shows no date
     assert page.authors == ()
     assert len(page.blocks) == 3
 
@@ -242,3 +242,31 @@ def test_furniture_at_the_edges_of_the_body_is_trimmed() -> None:
     # short sentences and sub-headings inside the body stay
     inside = [body[0], Block("What next", heading=True), Block("Nobody knows."), body[0]]
     assert _trim_edges(inside) == inside
+
+
+def test_the_safety_net_takes_the_recall_extraction_when_little_was_kept() -> None:
+    from corpusearch.extract.html import _safety_net
+
+    html = (FIXTURES / "split_body.html").read_text(encoding="utf-8")
+    recovered = _safety_net([], html, None)
+    assert len(recovered) >= 9
+    assert any(block.text.startswith("The director said the next report") for block in recovered)
+    # a body of its own size is left as it is
+    kept = extract_html(html).blocks
+    assert _safety_net(list(kept), html, None) == list(kept)
+
+
+def _dated_page(visible: str) -> str:
+    paragraph = "<p>" + "The river clean-up programme was extended for another year. " * 6 + "</p>"
+    return (
+        "<html><head><title>River | Gazette</title>"
+        '<meta property="article:published_time" content="2019-11-18T10:00:00Z">'
+        f"</head><body><article><h1>River clean-up extended</h1>{visible}"
+        f"{paragraph * 4}</article></body></html>"
+    )
+
+
+def test_a_markup_date_counts_only_when_the_page_shows_that_day() -> None:
+    assert extract_html(_dated_page("<p>Posted 18/11/2019</p>")).date == "2019-11-18"
+    assert extract_html(_dated_page("<p>2019年11月18日</p>")).date == "2019-11-18"
+    assert extract_html(_dated_page("")).date is None  # a date is never invented

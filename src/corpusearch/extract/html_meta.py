@@ -74,7 +74,7 @@ def page_metadata(
     return PageMetadata(
         title=_title(tree, headline, document),
         authors=_authors(tree, header, document, source),
-        date=_date(header, document),
+        date=_date(header, document, tree),
         topics=_topics(document),
         source=source,
         url=getattr(document, "url", None) or url,
@@ -218,9 +218,10 @@ def _is_author(name: str, source: str | None) -> bool:
     return all(w[0].isupper() and w.lower() not in _NOT_AUTHOR for w in words)
 
 
-def _date(near: list[str], document: Any) -> str | None:
+def _date(near: list[str], document: Any, tree: Any) -> str | None:
     """The first date written near the headline (an "Updated" one only when no other is),
-    else htmldate's original publication date (trafilatura ran it with extensive search)."""
+    else htmldate's original publication date (trafilatura ran it with extensive search) when
+    the page shows that day: a date only in the markup is never the visible one's stand-in."""
     updated = None
     for line in near:
         text = _iso_days(line)
@@ -229,7 +230,40 @@ def _date(near: list[str], document: Any) -> str | None:
             if not _UPDATED.search(text[:start]):
                 return day
             updated, text = updated or day, text[end:]
-    return updated or getattr(document, "date", None) or None
+    if updated:
+        return updated
+    marked = getattr(document, "date", None) or None
+    return marked if marked and _day_shown(str(marked)[:10], tree) else None
+
+
+def _day_shown(day: str, tree: Any) -> bool:
+    """Whether some visible text of the page states the calendar day ``day`` (ISO)."""
+    year = day[:4]
+    texts = tree.xpath(
+        "//body//text()[not(ancestor::script) and not(ancestor::style) and not(ancestor::noscript)]"
+    )
+    for node in texts:
+        text = _iso_days(str(node))
+        if year not in text and year[2:] not in text:
+            continue
+        while (found := find_date(text)) is not None:
+            if found[0] == day:
+                return True
+            text = text[found[2] :]
+        if _CJK_DATE.search(text) and _cjk_day(text) == day:
+            return True
+    return False
+
+
+_CJK_DATE = re.compile(r"(\d{4})\s*[年년]\s*(\d{1,2})\s*[月월]\s*(\d{1,2})")
+
+
+def _cjk_day(text: str) -> str | None:
+    match = _CJK_DATE.search(text)
+    if match is None:
+        return None
+    year, month, day = map(int, match.groups())
+    return f"{year:04d}-{month:02d}-{day:02d}"
 
 
 def _iso_days(text: str) -> str:
