@@ -132,6 +132,19 @@ def _progress(quiet: bool) -> Iterator[Any]:
 @click.option("--group", is_flag=True, help="One hit per article, its best paragraph first.")
 @click.option("--explain", is_flag=True, help="Show how the query was analysed and expanded.")
 @click.option(
+    "--as",
+    "explain_as",
+    type=click.Choice(["corpusearch", "opensearch"]),
+    default="corpusearch",
+    help="With --explain: print the OpenSearch query DSL instead of searching.",
+)
+@click.option(
+    "--opensearch",
+    metavar="URL",
+    envvar="CORPUSEARCH_OPENSEARCH",
+    help="Search this OpenSearch cluster (see docs/scale-out.md).",
+)
+@click.option(
     "--aliases",
     type=click.Path(dir_okay=False, path_type=Path),
     help="TOML file of equivalent names, added to the shipped ones and to INDEX/aliases.toml.",
@@ -146,6 +159,8 @@ def search(
     fmt: str,
     no_color: bool,
     explain: bool,
+    explain_as: str,
+    opensearch: str | None,
     aliases: Path | None,
     **options: Any,
 ) -> None:
@@ -156,7 +171,17 @@ def search(
         if not corpus.exists() and ctx.obj["default_index"] and SEEDS.is_dir():
             click.echo(f"No index yet: building ./{DEFAULT_INDEX} from {SEEDS}/ first.", err=True)
             corpus.index([SEEDS])
-        result = corpus.search(query, **options)
+        if explain and explain_as == "opensearch":
+            from corpusearch.cli_opensearch import explain_as_opensearch
+
+            click.echo(explain_as_opensearch(corpus, query, **options))
+            return
+        if opensearch:
+            from corpusearch.cli_opensearch import search_on_opensearch
+
+            result = search_on_opensearch(corpus, opensearch, query, **options)
+        else:
+            result = corpus.search(query, **options)
     if explain:
         for line in result.explain:
             click.echo(f"explain: {line}", err=True)
@@ -365,11 +390,14 @@ def _echo_json(data: Any) -> None:
 
 
 def _register() -> None:
-    """The analyst's workflow commands (saved, batch, cite, context, timeline) live apart."""
+    """The analyst's workflow commands (saved, batch, cite, context, timeline) and the OpenSearch
+    export live in modules of their own."""
+    from corpusearch.cli_opensearch import export
     from corpusearch.cli_workflow import COMMANDS
 
     for command in COMMANDS:
         cli.add_command(command)
+    cli.add_command(export)
 
 
 _register()

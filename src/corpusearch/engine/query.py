@@ -181,7 +181,7 @@ def parse_query(text: str, schema: Any) -> Any:
 
 def sanitize(text: str) -> str:
     """Check limits and fields, and balance stray quotes and parentheses so the query still runs."""
-    text = " ".join(text.split())
+    text = " ".join(without_surrogates(text).split())
     if not text:
         raise QueryError("the query is empty", hint='try: corpusearch search "Muqtada al-Sadr"')
     if len(text) > MAX_QUERY_CHARS:
@@ -198,6 +198,14 @@ def sanitize(text: str) -> str:
     if text.count('"') % 2:
         text = _drop_last(text, '"')
     return _balance_parentheses(text)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def without_surrogates(text: str) -> str:
+    """Lone surrogates (from undecodable command-line bytes) become U+FFFD: they cannot be encoded."""
+    return _SURROGATE.sub("\ufffd", text)
 
 
 def _drop_last(text: str, char: str) -> str:
@@ -245,7 +253,7 @@ def filter_query(filters: Filters) -> Any | None:
         ("source", filters.source),
     ):
         if value:
-            words = [token.text for token in name_analyzer()(value)]
+            words = [token.text for token in name_analyzer()(without_surrogates(value))]
             if not words:
                 raise QueryError(f"the {field} filter {value!r} has no words")
             parts.append(q.Term(field, words[0]) if len(words) == 1 else q.Phrase(field, words))

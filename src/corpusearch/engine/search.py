@@ -11,7 +11,13 @@ from whoosh import query as q
 
 from corpusearch.engine.aliases import Aliases
 from corpusearch.engine.highlight import snippet
-from corpusearch.engine.query import Filters, QueryPlan, filter_query, plan_query
+from corpusearch.engine.query import (
+    Filters,
+    QueryPlan,
+    filter_query,
+    plan_query,
+    without_surrogates,
+)
 from corpusearch.engine.searcher import ArticleTable, Engine, View
 from corpusearch.errors import ArticleNotFoundError
 
@@ -150,7 +156,7 @@ def run_search(
     if engine.incomplete():
         notices = (*notices, INCOMPLETE_NOTICE)
     return SearchResult(
-        query=request.query,
+        query=without_surrogates(request.query),
         total=total,
         hits=hits,
         page=request.page,
