@@ -167,3 +167,32 @@ def test_a_source_is_a_name_never_a_path_code(name: str | None, ok: bool) -> Non
     from corpusearch.extract.metadata import is_source_name
 
     assert is_source_name(name) is ok
+
+
+@pytest.mark.parametrize(
+    ("title", "ok"),
+    [
+        ("Iraq on the Day after the Liberation of Mosul", True),
+        ("“We will not back down,” she said.", True),  # a quote with its speaker is a headline
+        ("8bf490cc8fc391d2", False),  # a file hash
+        ("“We will not back down.”", False),  # a pull quote
+        ("Image caption Who is Muqtada al-Sadr?", False),
+        ("Smoke rises over the city (Photo: Reuters)", False),
+        ("", False),
+    ],
+)
+def test_a_title_is_never_a_hash_a_caption_or_a_pull_quote(title: str, ok: bool) -> None:
+    from corpusearch.extract.metadata import is_title_like
+
+    assert is_title_like(title) is ok
+
+
+def test_a_pull_quote_over_the_body_is_not_the_html_title() -> None:
+    from corpusearch.extract.html import extract_html
+
+    paragraph = "<p>" + "The river clean-up programme was extended for another year. " * 6 + "</p>"
+    html = (
+        "<html><head><title>River clean-up extended | Gazette</title></head><body><article>"
+        f"<h1>“We will not back down.”</h1>{paragraph * 4}</article></body></html>"
+    )
+    assert extract_html(html).title == "River clean-up extended"

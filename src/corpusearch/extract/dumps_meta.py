@@ -26,6 +26,7 @@ from corpusearch.extract.metadata import (
     find_date,
     fold_caps,
     is_person_name,
+    is_title_like,
     parse_byline,
     parse_series,
     possessive_source,
@@ -51,6 +52,9 @@ def dump_metadata(
     )
     site = split_title(lines[0].text)[1]
     title, title_index = _find_title(lines, header_end, lines[0].text, blocks)
+    if not is_title_like(title):  # a caption or pull quote above the body: the <title> instead
+        first = _first_head(lines[0].text)
+        title, title_index = (first if is_title_like(first) else None), -1
     header_lo = title_index + 1 if title_index >= 0 else max(0, header_end - 15)
     authors = _authors(lines, header_lo, header_end + (header_end > body_start))
     if not authors:

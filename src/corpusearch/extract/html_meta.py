@@ -15,6 +15,7 @@ from corpusearch.extract.metadata import (
     find_date,
     is_person_name,
     is_source_name,
+    is_title_like,
     parse_byline,
     segment_topics,
     split_title,
@@ -127,10 +128,12 @@ def _overlap(words: set[str], reference: str) -> float:
 
 
 def _title(tree: Any, headline: Any, document: Any) -> str | None:
-    if headline is not None:
+    """The visible headline, else og:title, the <title> or trafilatura's title; never a file
+    hash, a caption or a pull quote (see :func:`is_title_like`)."""
+    if headline is not None and is_title_like(_text(headline)):
         return _text(headline)
     for text in (_meta(tree, "og:title"), _title_tag(tree), getattr(document, "title", None)):
-        if text and _clean(text):
+        if text and is_title_like(split_title(_clean(text))[0]):
             return split_title(_clean(text))[0]
     return None
 

@@ -428,3 +428,27 @@ def is_source_name(text: str | None) -> bool:
         and text.casefold() not in _NOT_SOURCE
         and ("://" not in text)
     )
+
+
+_HASH = re.compile(r"^[0-9a-f]{12,}$|^[0-9A-F]{12,}$")
+_QUOTES = "\"'“”‘’«»„"
+
+
+def is_title_like(text: str | None) -> bool:
+    """Whether ``text`` can be a page's title: not a file hash, a photo caption or credit, nor a
+    pull quote (a line wholly inside quotation marks)."""
+    if not text or not text.strip():
+        return False
+    line = " ".join(text.split())
+    if _HASH.match(line.replace("-", "").replace("_", "")):
+        return False
+    if len(line) > 2 and line[0] in _QUOTES and line[-1] in _QUOTES:
+        return False
+    return _CAPTION_LIKE.search(line) is None
+
+
+_CAPTION_LIKE = re.compile(
+    r"^(?:image|photo|picture|media)\s*(?:caption|copyright|credit)\b|\((?:photo|image|picture)"
+    r"\s*(?:by|:|credit)[^)]*\)\s*$|\b(?:getty\s+images|shutterstock|ap\s+photo)\s*\)?\s*$",
+    re.IGNORECASE,
+)
