@@ -147,7 +147,9 @@ STORY = [
 
 def test_copies_show_once_with_merged_metadata(tmp_path: Path) -> None:
     corpus = Corpus(tmp_path / "ix")
-    html = replace(article("c1", "Bridge closed", *STORY), path="site/bridge.html", source="Gazette")
+    html = replace(
+        article("c1", "Bridge closed", *STORY), path="site/bridge.html", source="Gazette"
+    )
     dump = replace(article("c2", "Bridge closed", *STORY[:3]), path="dumps/bridge.txt")
     dump = replace(dump, date="2021-03-02", authors=("Bo Reporter",), source=None)
     corpus.add([html, dump, article("c3", "Elsewhere", *BODY)])
@@ -158,3 +160,58 @@ def test_copies_show_once_with_merged_metadata(tmp_path: Path) -> None:
     assert result.facets["source"] == (("Gazette", 1),)
     grouped = corpus.search("bridge OR harvest", group=True)
     assert sorted(hit.article for hit in grouped.hits) == ["c1", "c3"]
+
+
+def test_facet_values_fold_case_and_spacing(tmp_path: Path) -> None:
+    corpus = Corpus(tmp_path / "ix")
+    made = [
+        replace(
+            article(f"f{n}", f"Title {n}", f"Trade talks round {n} with partners."), topics=(topic,)
+        )
+        for n, topic in enumerate(["China", "China", "china ", "Trade"])
+    ]
+    corpus.add(made)
+    topics = dict(corpus.search("trade talks").facets["topics"])
+    assert topics == {"China": 3, "Trade": 1}
+
+
+def export_line(n: int) -> str:
+    import json
+
+    places = ["Alderney", "Brixham", "Cromarty", "Dunmore"]
+    goods = ["timber", "grain", "coal", "wool"]
+    body = (
+        f"The river port of {places[n]} reopened after the floods receded this week. "
+        f"Dock workers in {places[n]} said {goods[n]} shipments would return within a month."
+    )
+    return json.dumps(
+        {
+            "url": f"https://example.org/{n}",
+            "title": f"Port {n} reopens",
+            "text": body,
+            "date": "2020-02-0%d" % (n % 9 + 1),
+            "author": "Ann Writer",
+            "language": "en",
+        }
+    )
+
+
+def test_a_jsonl_export_indexes_each_record_and_grows_incrementally(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    export = folder / "scrape.jsonl"
+    export.write_text("\n".join([export_line(1), "{broken", export_line(2)]) + "\n", "utf-8")
+    corpus = Corpus(tmp_path / "ix")
+    report = corpus.index(folder)
+    assert report.added == 2
+    assert any(
+        "scrape.jsonl:2" in reason or "scrape.jsonl" in path for path, reason in report.failed
+    )
+    hit = corpus.search("Cromarty grain").hits[0]
+    assert hit.url == "https://example.org/2" and hit.title == "Port 2 reopens"
+    assert hit.language == "en"
+    export.write_text(export.read_text("utf-8") + export_line(3) + "\n", "utf-8")
+    grown = corpus.index(folder)
+    assert (grown.added, grown.updated, grown.unchanged) == (1, 0, 2)
+    assert corpus.search("Dunmore wool", language="en").total >= 1
+    assert corpus.search("Dunmore wool", language="fr").total == 0

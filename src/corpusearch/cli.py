@@ -126,6 +126,7 @@ def _progress(quiet: bool) -> Iterator[Any]:
 @click.option("--source", help="Only articles from this publisher.")
 @click.option("--since", metavar="DATE", help="Published on or after (YYYY[-MM[-DD]]).")
 @click.option("--until", metavar="DATE", help="Published on or before (YYYY[-MM[-DD]]).")
+@click.option("--language", metavar="CODE", help="Only articles in this language (fr, ar, en...).")
 @click.option("--limit", "-n", type=click.IntRange(1, 1000), default=10, show_default=True)
 @click.option("--page", type=click.IntRange(1), default=1, show_default=True)
 @click.option("--sort", type=click.Choice(["relevance", "date"]), default="relevance")
@@ -218,7 +219,8 @@ def _print_result(result: Any, fmt: str, no_color: bool, *, paged: bool = True) 
         click.echo("", color=color)
         heading = click.style(f"{number}. {hit.title}", bold=True)
         click.echo(f"{heading}  ¶{hit.position}", color=color)
-        facts = [hit.source, ", ".join(hit.authors), hit.date, hit.section]
+        page = f"p. {hit.page}" if hit.page is not None else None
+        facts = [hit.source, ", ".join(hit.authors), hit.date, page, hit.section]
         click.echo("   " + click.style(" · ".join(f for f in facts if f), dim=True), color=color)
         click.echo("   " + terminal_snippet(hit.snippet), color=color)
         more = f"  (+{hit.others} more in this article)" if hit.others else ""

@@ -46,6 +46,7 @@ class ArticleSummary:
     series: str | None
     paragraphs: int
     copies: int = 0  # other copies of this article in the index, which articles() leaves out
+    language: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -60,6 +61,7 @@ class ArticleSummary:
             "series": self.series,
             "paragraphs": self.paragraphs,
             "copies": self.copies,
+            "language": self.language,
         }
 
 
@@ -108,13 +110,16 @@ class Corpus:
         source: str | None = None,
         since: str | None = None,
         until: str | None = None,
+        language: str | None = None,
         limit: int = 10,
         page: int = 1,
         sort: str = "relevance",
         group: bool = False,
     ) -> SearchResult:
         """Ranked paragraphs matching ``query`` and the filters; raises QueryError for a bad query."""
-        filters = Filters(author=author, topic=topic, source=source, since=since, until=until)
+        filters = Filters(
+            author=author, topic=topic, source=source, since=since, until=until, language=language
+        )
         request = SearchRequest(query, filters, limit=limit, page=page, sort=sort, group=group)
         return run_search(self.engine, request, aliases=self.aliases())
 
@@ -131,6 +136,7 @@ class Corpus:
                 **_metadata(table.shown(article)),
                 paragraphs=meta.paragraphs,
                 copies=table.copies.others(article),
+                language=meta.language,
             )
             for article, meta in table.meta.items()
             if table.copies.canonical(article) == article
@@ -178,7 +184,7 @@ class Corpus:
             key=lambda fields: fields["position"],
         )
         paragraphs = tuple(
-            Paragraph(fields["position"], fields.get("section"), fields["text"])
+            Paragraph(fields["position"], fields.get("section"), fields["text"], fields.get("page"))
             for fields in documents
         )
         return _article(table.meta[article_id], paragraphs)
@@ -232,4 +238,10 @@ def _metadata(meta: ArticleMeta) -> dict[str, Any]:
 
 
 def _article(meta: ArticleMeta, paragraphs: tuple[Paragraph, ...]) -> Article:
-    return Article(**_metadata(meta), paragraphs=paragraphs, digest=meta.digest)
+    return Article(
+        **_metadata(meta),
+        paragraphs=paragraphs,
+        digest=meta.digest,
+        language=meta.language,
+        captured=meta.captured,
+    )

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+__all__ = ["STORED_META_FIELDS", "Article", "ArticleMeta", "Paragraph"]
+
 
 @dataclass(frozen=True)
 class Paragraph:
@@ -13,9 +15,13 @@ class Paragraph:
     position: int
     section: str | None
     text: str
+    page: int | None = None  # the page of a PDF report it starts on
 
     def to_json(self) -> dict[str, Any]:
-        return {"position": self.position, "section": self.section, "text": self.text}
+        found = {"position": self.position, "section": self.section, "text": self.text}
+        if self.page is not None:
+            found["page"] = self.page
+        return found
 
 
 @dataclass(frozen=True)
@@ -33,6 +39,8 @@ class Article:
     url: str | None = None
     series: str | None = None
     digest: str = ""
+    language: str | None = None  # ISO 639-1, stated or detected
+    captured: str | None = None  # when a web archive fetched the page (not its publication date)
 
     def body_text(self) -> str:
         """Section headings and paragraphs, separated by blank lines: the cleaned body as text."""
@@ -56,6 +64,8 @@ class Article:
             "url": self.url,
             "series": self.series,
             "path": self.path,
+            "language": self.language,
+            "captured": self.captured,
         }
 
     def to_json(self) -> dict[str, Any]:
@@ -83,6 +93,8 @@ class ArticleMeta:
     digest: str = ""
     paragraphs: int = 0
     stamp: str = ""
+    language: str | None = None
+    captured: str | None = None
 
     @classmethod
     def of(cls, article: Article, *, stamp: str = "") -> ArticleMeta:
@@ -99,6 +111,8 @@ class ArticleMeta:
             digest=article.digest,
             paragraphs=len(article.paragraphs),
             stamp=stamp,
+            language=article.language,
+            captured=article.captured,
         )
 
     def to_stored(self) -> dict[str, Any]:
@@ -129,6 +143,8 @@ class ArticleMeta:
             "url": self.url,
             "series": self.series,
             "path": self.path,
+            "language": self.language,
+            "captured": self.captured,
         }
 
 
@@ -145,4 +161,6 @@ STORED_META_FIELDS = (
     "digest",
     "paragraphs",
     "stamp",
+    "language",
+    "captured",
 )

@@ -41,7 +41,7 @@ from corpusearch.errors import (
     UnreadableFileError,
 )
 from corpusearch.extract.ingest import Source, discover, kind_of, read_source, sidecar_path
-from corpusearch.extract.pipeline import clean_sources
+from corpusearch.extract.pipeline import clean_sources, record_articles
 from corpusearch.extract.shared_lines import LineTable, PageLines
 from corpusearch.records import Article, ArticleMeta
 from corpusearch.stored import install_legacy_names
@@ -101,6 +101,8 @@ def make_schema() -> Schema:
         path=ID,
         position=NUMERIC(int, stored=True, sortable=True),
         title=TEXT(analyzer=text),
+        language=ID,  # ISO 639-1 code of the article's language, for --language
+        page=STORED,  # the PDF page a paragraph starts on
         section=TEXT(analyzer=text, stored=True),
         text=TEXT(analyzer=text, stored=True),
         authors=TEXT(analyzer=names),
@@ -225,6 +227,8 @@ def documents_of(article: Article, *, stamp: str = "") -> Iterator[dict[str, Any
     }
     if article.source:
         shared["source"] = article.source
+    if article.language:
+        shared["language"] = article.language
     if day is not None:
         shared["date"] = day
         shared["year"] = day.year
@@ -252,6 +256,8 @@ def documents_of(article: Article, *, stamp: str = "") -> Iterator[dict[str, Any
         }
         if paragraph.section:
             document["section"] = paragraph.section
+        if paragraph.page is not None:
+            document["page"] = paragraph.page
         yield document
 
 
@@ -275,6 +281,7 @@ class IndexPlan:
     """What a run will do: files to clean (read once, here) and articles to remove."""
 
     sources: list[Source] = field(default_factory=list)  # new and changed files
+    record_files: list[Path] = field(default_factory=list)  # new and changed files of records
     recleaned: list[Source] = field(default_factory=list)  # unchanged, but their furniture moved
     gone: list[ArticleMeta] = field(default_factory=list)
     unchanged: int = 0
@@ -283,11 +290,12 @@ class IndexPlan:
 
     @property
     def empty(self) -> bool:
-        return not (self.sources or self.recleaned or self.gone)
+        return not (self.sources or self.recleaned or self.gone or self.record_files)
 
 
 def plan_update(
     known: dict[str, ArticleMeta],
+    records_known: dict[str, dict[str, ArticleMeta]],
     table: LineTable,
     roots: list[Path],
     carried: list[str],
@@ -301,7 +309,7 @@ def plan_update(
     """
     plan = IndexPlan()
     if not roots:  # no paths given: check every indexed file again
-        roots = [Path(name) for name in known if Path(name).is_file()]
+        roots = [Path(name) for name in [*known, *records_known] if Path(name).is_file()]
     found = discover([*roots, *(Path(p) for p in carried if Path(p).exists())])
     plan.failed.extend((str(path), reason) for path, reason in found.problems)
     listed = table.sources()
@@ -314,7 +322,15 @@ def plan_update(
         except OSError as error:
             plan.failed.append((name, f"cannot read ({error.strerror or error})"))
             continue
-        lines_missing = kind_of(path) == "text" and name not in listed
+        kind = kind_of(path)
+        if kind == "records":  # its records are compared one by one when it is written
+            stamps = {meta.stamp for meta in records_known.get(name, {}).values()}
+            if plan.stamps[name] in stamps:
+                matched.add(name)
+            else:
+                plan.record_files.append(path)
+            continue
+        lines_missing = kind == "text" and name not in listed
         if previous is not None and previous.stamp == plan.stamps[name] and not lines_missing:
             matched.add(name)
             continue
@@ -330,7 +346,8 @@ def plan_update(
             matched.add(name)
         else:
             plan.sources.append(source)
-    plan.gone.extend(meta for meta in known.values() if _gone(Path(meta.path), roots, prune))
+    every = [*known.values(), *(m for group in records_known.values() for m in group.values())]
+    plan.gone.extend(meta for meta in every if _gone(Path(meta.path), roots, prune))
     pending = {str(source.path) for source in plan.sources}
     recleaned = _update_lines(table, plan.sources, plan.gone) - pending
     for name in sorted(recleaned):
@@ -363,9 +380,16 @@ def update_index(
             generation = ix.latest_generation()
             if table.generation() != generation:
                 table.clear()  # a crash between the two commits: every dump is cleaned again
-            known = {meta.path: meta for meta in indexed_articles(ix).values()}
-            plan = plan_update(known, table, roots, carried, prune=prune)
+            known: dict[str, ArticleMeta] = {}
+            records_known: dict[str, dict[str, ArticleMeta]] = {}
+            for meta in indexed_articles(ix).values():
+                if kind_of(Path(meta.path)) == "records":
+                    records_known.setdefault(meta.path, {})[meta.id] = meta
+                else:
+                    known[meta.path] = meta
+            plan = plan_update(known, records_known, table, roots, carried, prune=prune)
             report = _write(directory, ix, table, plan, known, progress, optimize)
+            report = _write_records(directory, ix, plan, records_known, report)
             table.set_generation(ix.latest_generation())
             table.commit()  # only once the index has committed
     except sqlite3.Error as error:  # a damaged or unwritable table beside the index
@@ -424,6 +448,66 @@ def _write(
     _save_stems(directory)
     (directory / RUNNING_FILE).unlink(missing_ok=True)
     return IndexReport(added, updated, plan.unchanged, len(plan.gone), paragraphs, tuple(failed))
+
+
+def _write_records(
+    directory: Path,
+    ix: Any,
+    plan: IndexPlan,
+    records_known: dict[str, dict[str, ArticleMeta]],
+    report: IndexReport,
+) -> IndexReport:
+    """Write the new and changed records of the plan's record files (exports, archives, PDFs)
+    in one commit: an unchanged record is not cleaned again, a vanished one leaves."""
+    if not plan.record_files:
+        return report
+    added = updated = unchanged = removed = paragraphs = 0
+    failed = list(report.failed)
+    root = directory.resolve().parent
+    (directory / RUNNING_FILE).touch()
+    with _writing(ix) as writer:
+        for path in plan.record_files:
+            name = str(path)
+            previous = records_known.get(name, {})
+            stamp = plan.stamps.get(name, "")
+
+            def same(
+                identifier: str, digest: str, previous: dict[str, ArticleMeta] = previous
+            ) -> bool:
+                old = previous.get(identifier)
+                return old is not None and old.digest == _digest(digest)
+
+            seen: set[str] = set()
+            for identifier, digest, article in record_articles(path, root=root, unchanged=same):
+                if identifier:
+                    seen.add(identifier)
+                if article is None:
+                    unchanged += 1
+                elif isinstance(article, UnreadableFileError):
+                    failed.append((name, _reason(article, path)))
+                else:
+                    writer.delete_by_term("article", article.id)
+                    if article.id in previous:
+                        updated += 1
+                    else:
+                        added += 1
+                    article = replace(article, digest=_digest(digest))
+                    for document in documents_of(article, stamp=stamp):
+                        writer.add_document(**document)
+                    paragraphs += len(article.paragraphs)
+            for identifier in previous.keys() - seen:
+                writer.delete_by_term("article", identifier)
+                removed += 1
+    _save_stems(directory)
+    (directory / RUNNING_FILE).unlink(missing_ok=True)
+    return IndexReport(
+        report.added + added,
+        report.updated + updated,
+        report.unchanged + unchanged,
+        report.removed + removed,
+        report.paragraphs + paragraphs,
+        tuple(failed),
+    )
 
 
 def lean_merge(writer: Any, segments: list[Any]) -> list[Any]:

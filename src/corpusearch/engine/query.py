@@ -65,6 +65,7 @@ class Filters:
     source: str | None = None
     since: str | None = None
     until: str | None = None
+    language: str | None = None  # an ISO 639-1 code: "fr"
 
 
 @dataclass(frozen=True)
@@ -257,6 +258,8 @@ def filter_query(filters: Filters) -> Any | None:
             if not words:
                 raise QueryError(f"the {field} filter {value!r} has no words")
             parts.append(q.Term(field, words[0]) if len(words) == 1 else q.Phrase(field, words))
+    if filters.language:
+        parts.append(q.Term("language", without_surrogates(filters.language).strip().lower()))
     if filters.since or filters.until:
         start = parse_day(filters.since, end=False) if filters.since else None
         end = parse_day(filters.until, end=True) if filters.until else None

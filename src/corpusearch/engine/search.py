@@ -57,6 +57,8 @@ class Hit:
     url: str | None = None
     others: int = 0  # other matching paragraphs of the same article, when grouped
     copies: int = 0  # other copies of the article in the index (the same story saved again)
+    page: int | None = None  # the page of a PDF report the paragraph starts on
+    language: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -75,6 +77,8 @@ class Hit:
             "url": self.url,
             "others": self.others,
             "copies": self.copies,
+            "page": self.page,
+            "language": self.language,
         }
 
 
@@ -296,6 +300,8 @@ def make_hit(
         url=meta.url,
         others=others,
         copies=table.copies.others(fields["article"]),
+        page=fields.get("page"),
+        language=meta.language,
     )
 
 
@@ -313,19 +319,34 @@ def group_by_article(
 
 
 def facet_counts(matched: Iterable[str], table: ArticleTable) -> Facets:
-    """How many matching articles each author, topic, source and year has, most first."""
+    """How many matching articles each author, topic, source and year has, most first.
+
+    Values that differ only in case or spacing ("China", "china ") count as one, shown in the
+    spelling most of their articles use.
+    """
     counters: dict[str, Counter[str]] = {name: Counter() for name in FACETS}
+    spellings: dict[str, dict[str, Counter[str]]] = {name: {} for name in FACETS}
+
+    def add(name: str, value: str) -> None:
+        key = " ".join(value.split()).casefold()
+        if key:
+            counters[name][key] += 1
+            spellings[name].setdefault(key, Counter())[" ".join(value.split())] += 1
+
     for article in matched:
         meta = table.shown(article)
         for author in meta.authors:
-            counters["authors"][author] += 1
+            add("authors", author)
         for topic in meta.topics:
-            counters["topics"][topic] += 1
+            add("topics", topic)
         if meta.source:
-            counters["source"][meta.source] += 1
+            add("source", meta.source)
         if meta.date:
-            counters["year"][meta.date[:4]] += 1
-    return {
-        name: tuple(sorted(counter.items(), key=lambda item: (-item[1], item[0]))[:FACET_SIZE])
-        for name, counter in counters.items()
-    }
+            add("year", meta.date[:4])
+    facets: dict[str, tuple[tuple[str, int], ...]] = {}
+    for name, counter in counters.items():
+        shown = [
+            (spellings[name][key].most_common(1)[0][0], count) for key, count in counter.items()
+        ]
+        facets[name] = tuple(sorted(shown, key=lambda item: (-item[1], item[0]))[:FACET_SIZE])
+    return facets

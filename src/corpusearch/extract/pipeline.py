@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import replace
 from datetime import date as Date
 from pathlib import Path
 from typing import Any
@@ -142,13 +143,66 @@ def build_article(source: Source, extraction: Extraction, identifier: str) -> Ar
         meta = _merge(extraction, source.sidecar, source.path)
     except UnreadableFileError as error:
         raise UnreadableFileError(f"{source.path}: {error}") from error
-    return Article(
+    article = Article(
         id=identifier,
         path=str(source.path),
         paragraphs=paragraphs,
         digest=source.digest,
         **meta,
     )
+    return replace(article, language=_language(source, extraction, article))
+
+
+def _language(source: Source, extraction: Extraction, article: Article) -> str | None:
+    """The language a sidecar states, else the one the text is in, else the page's declared one."""
+    stated = source.sidecar.get("language")
+    if isinstance(stated, str) and stated.strip():
+        return stated.strip().lower()
+    from corpusearch.extract.language import detect_language
+
+    return detect_language(article.body_text()) or extraction.language
+
+
+def record_articles(
+    path: Path,
+    *,
+    root: Path | None = None,
+    unchanged: Callable[[str, str], bool] | None = None,
+) -> Iterator[tuple[str, str, Article | UnreadableFileError | None]]:
+    """The articles of a file of many records (JSONL/CSV export, WARC, PDF): for each record, its
+    article id, its digest and its article, the error located at it (file:line or file@offset),
+    or None when ``unchanged(article_id, digest)`` says it need not be cleaned again. A last item
+    with no id says what was left out on purpose (redirects, images, older captures)."""
+    from corpusearch.extract.formats import RecordProblem, records_of
+    from corpusearch.extract.formats.articles import article_from_record, record_article_id
+
+    try:
+        records = records_of(path)
+        for item in records:
+            if isinstance(item, RecordProblem):
+                yield "", "", UnreadableFileError(str(item))
+                continue
+            identifier = record_article_id(item.path, item.key, root)
+            if unchanged is not None and unchanged(identifier, item.digest):
+                yield identifier, item.digest, None
+                continue
+            try:
+                read = article_from_record(item, root=root)
+            except UnreadableFileError as error:
+                yield identifier, item.digest, error
+                continue
+            article = replace(read.article, language=read.language, captured=read.captured)
+            if read.pages:
+                paragraphs = tuple(
+                    replace(paragraph, page=page)
+                    for paragraph, page in zip(article.paragraphs, read.pages, strict=False)
+                )
+                article = replace(article, paragraphs=paragraphs)
+            yield identifier, item.digest, article
+        if records.skipped:
+            yield "", "", UnreadableFileError(f"{path}: left out {records.summary()}")
+    except OSError as error:
+        yield "", "", UnreadableFileError(f"{path}: cannot read ({error.strerror or error})")
 
 
 def split_paragraphs(extraction: Extraction) -> tuple[Paragraph, ...]:
