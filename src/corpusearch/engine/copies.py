@@ -16,7 +16,7 @@ from typing import Any
 
 from corpusearch.records import ArticleMeta
 
-__all__ = ["COPY_THRESHOLD", "CopyTable", "copy_table", "signature"]
+__all__ = ["COPY_THRESHOLD", "CopyTable", "copy_table", "grouped", "signature"]
 
 # Words per shingle: five words rarely repeat across different articles, while a copy cleaned a
 # little differently (a caption kept, a heading lost) still shares most of its shingles.
@@ -78,11 +78,18 @@ def copy_table(
     signatures: Mapping[str, Sequence[int]], meta: Mapping[str, ArticleMeta]
 ) -> CopyTable:
     """Group the articles whose signatures say they are copies."""
-    groups = _groups(signatures)
+    return grouped(_groups(signatures), meta)
+
+
+def grouped(groups: Iterable[Iterable[str]], meta: Mapping[str, ArticleMeta]) -> CopyTable:
+    """The table of groups of copies already found (each two or more article ids)."""
     group_of: dict[str, str] = {}
     members: dict[str, tuple[str, ...]] = {}
     merged: dict[str, ArticleMeta] = {}
-    for group in groups:
+    for found in groups:
+        group = [article for article in found if article in meta]
+        if len(group) < 2:
+            continue
         ordered = sorted(group, key=lambda article: canonical_order(meta[article]))
         head = ordered[0]
         members[head] = tuple(ordered)

@@ -33,6 +33,7 @@ from whoosh.writing import MERGE_SMALL, OPTIMIZE
 
 from corpusearch.engine.aliases import shipped
 from corpusearch.engine.analysis import STEMS_FILE, name_analyzer, save_stems, text_analyzer
+from corpusearch.engine.article_table import build_table, load_table, save_table
 from corpusearch.engine.copies import signature
 from corpusearch.errors import (
     CorpusearchError,
@@ -392,6 +393,7 @@ def update_index(
             report = _write_records(directory, ix, plan, records_known, report)
             table.set_generation(ix.latest_generation())
             table.commit()  # only once the index has committed
+        _save_article_table(directory, ix)
     except sqlite3.Error as error:  # a damaged or unwritable table beside the index
         raise CorpusearchError(
             f"cannot update {directory / LINES_FILE} ({error})",
@@ -541,8 +543,20 @@ def add_articles(directory: Path, articles: Iterable[Article]) -> IndexReport:
             paragraphs += len(article.paragraphs)
             added += 1
     _save_stems(directory)
+    _save_article_table(directory, ix)
     mark_current(directory)
     return IndexReport(added=added, paragraphs=paragraphs, seconds=time.perf_counter() - started)
+
+
+def _save_article_table(directory: Path, ix: Any) -> None:
+    """Write the article table of the committed version, unless it is written already; a failure
+    (a full disk) costs searches time, not results (see engine/article_table.py)."""
+    generation = ix.latest_generation()
+    if load_table(directory, generation) is not None:
+        return
+    with ix.searcher() as searcher, suppress(OSError):
+        articles = searcher.document_numbers(kind=ARTICLE)
+        save_table(directory, generation, build_table(searcher, articles))
 
 
 def _save_stems(directory: Path) -> None:

@@ -10,6 +10,7 @@ from typing import Any
 from whoosh import query as q
 
 from corpusearch.engine.aliases import Aliases
+from corpusearch.engine.article_table import ArticleTable
 from corpusearch.engine.highlight import snippet
 from corpusearch.engine.query import (
     Filters,
@@ -18,7 +19,7 @@ from corpusearch.engine.query import (
     plan_query,
     without_surrogates,
 )
-from corpusearch.engine.searcher import ArticleTable, Engine, View
+from corpusearch.engine.searcher import Engine, View
 from corpusearch.errors import ArticleNotFoundError
 
 FACETS = ("authors", "topics", "source", "year")

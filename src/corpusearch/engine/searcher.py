@@ -13,17 +13,15 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
 from corpusearch.engine.analysis import STEMS_FILE, load_stems
-from corpusearch.engine.copies import CopyTable, copy_table
+from corpusearch.engine.article_table import ArticleTable, build_table, load_table
 from corpusearch.engine.index import ARTICLE, PARAGRAPH, incomplete, open_index
 from corpusearch.engine.scoring import LuceneBM25F
-from corpusearch.records import ArticleMeta
 
-__all__ = ["ArticleTable", "BoundedCache", "Engine", "View"]
+__all__ = ["BoundedCache", "Engine", "View"]
 
 T = TypeVar("T")
 
@@ -60,24 +58,11 @@ class BoundedCache:
         return len(self._items)
 
 
-@dataclass(frozen=True)
-class ArticleTable:
-    """Every article of one index version: metadata by id, the docnum of its article document,
-    and which articles are copies of which."""
-
-    meta: dict[str, ArticleMeta]
-    docnum: dict[str, int]
-    copies: CopyTable
-
-    def shown(self, article: str) -> ArticleMeta:
-        """The metadata to show for an article: merged across its copies when it has some."""
-        return self.copies.merged.get(self.copies.canonical(article)) or self.meta[article]
-
-
 class View:
     """What one index version knows, shared by the threads that search it."""
 
-    def __init__(self, generation: int, lengths: BoundedCache) -> None:
+    def __init__(self, directory: Path, generation: int, lengths: BoundedCache) -> None:
+        self.directory = directory
         self.generation = generation
         self.lengths = lengths  # per segment, so shared across versions (segments never change)
         self.filters = BoundedCache(FILTER_CACHE_SIZE)
@@ -86,19 +71,13 @@ class View:
         self._lock = threading.Lock()
 
     def articles(self, searcher: Any) -> ArticleTable:
-        """The article table, read from the article documents on first use."""
+        """The article table of this version: saved by the indexing run that made it, else read
+        from the article documents (see engine/article_table.py)."""
         with self._lock:
             if self._articles is None:
-                meta: dict[str, ArticleMeta] = {}
-                docnums: dict[str, int] = {}
-                signatures: dict[str, tuple[int, ...]] = {}
-                for docnum in searcher.document_numbers(kind=ARTICLE):
-                    fields = searcher.stored_fields(docnum)
-                    record = ArticleMeta.from_stored(fields["meta"])
-                    meta[record.id] = record
-                    docnums[record.id] = docnum
-                    signatures[record.id] = tuple(fields.get("minhash") or ())
-                self._articles = ArticleTable(meta, docnums, copy_table(signatures, meta))
+                self._articles = load_table(self.directory, self.generation) or build_table(
+                    searcher, sorted(self.article_docs(searcher))
+                )
             return self._articles
 
     def docs(self, searcher: Any, key: Hashable, query: Any) -> set[int]:
@@ -160,9 +139,9 @@ class Engine:
         with self._lock:
             if self._view is None or self._view.generation != generation:
                 if self._view is None or generation > self._view.generation:
-                    self._view = View(generation, self._lengths)
+                    self._view = View(self.path, generation, self._lengths)
                 else:  # a thread still on an older version: its state is not kept
-                    return View(generation, self._lengths)
+                    return View(self.path, generation, self._lengths)
             return self._view
 
     def version(self) -> int:
