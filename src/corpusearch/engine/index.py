@@ -33,7 +33,7 @@ from whoosh.writing import MERGE_SMALL, OPTIMIZE
 
 from corpusearch.engine.aliases import shipped
 from corpusearch.engine.analysis import STEMS_FILE, name_analyzer, save_stems, text_analyzer
-from corpusearch.engine.article_table import build_table, load_table, save_table
+from corpusearch.engine.article_table import TABLE_FILE, build_table, load_table, save_table
 from corpusearch.engine.copies import signature
 from corpusearch.errors import (
     CorpusearchError,
@@ -194,6 +194,7 @@ def create_or_open(directory: Path) -> tuple[Any, list[str]]:
         directory.mkdir(parents=True, exist_ok=True)
         carry.write_text(json.dumps(sorted(carried)), encoding="utf-8")
         (directory / LINES_FILE).unlink(missing_ok=True)
+        (directory / TABLE_FILE).unlink(missing_ok=True)  # generations start again
         ix = FileStorage(str(directory)).create_index(make_schema(), indexname=INDEX_NAME)
     except (OSError, ValueError) as error:
         raise IndexNotFoundError(f"cannot create an index at {directory} ({error})") from error
