@@ -25,7 +25,8 @@ from pathlib import Path
 from typing import Any
 
 from whoosh import index as whoosh_index
-from whoosh.fields import DATETIME, ID, NUMERIC, STORED, TEXT, Schema
+from whoosh.columns import NumericColumn
+from whoosh.fields import COLUMN, DATETIME, ID, NUMERIC, STORED, TEXT, Schema
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import LockError
 from whoosh.reading import SegmentReader
@@ -64,7 +65,7 @@ __all__ = [
 ]
 
 # Bump when cleaning or the schema changes, so the next run re-extracts every file.
-PIPELINE_VERSION = "4"
+PIPELINE_VERSION = "5"
 INDEX_NAME = "paragraphs"
 VERSION_FILE = "corpusearch-version"
 CARRY_FILE = "corpusearch-carry.json"  # files an outdated index held, until its rebuild commits
@@ -89,9 +90,11 @@ Progress = Callable[[int, int, Path], None]  # (done, total, file being read)
 
 
 def make_schema() -> Schema:
-    """Article documents hold title, vocabulary and metadata; paragraph documents text and section.
+    """Article documents hold title, vocabulary, metadata and the fields filters read; paragraph
+    documents their text, section and position, and the article they belong to.
 
-    Both kinds carry authors, topics, source and dates, so one filter query applies to either.
+    Filters and metadata field queries select article documents and reach their paragraphs
+    through the article (engine.scoring.ArticleLevel), so a paragraph carries no copy of them.
     """
     text = text_analyzer()
     names = name_analyzer()
@@ -100,7 +103,7 @@ def make_schema() -> Schema:
         kind=ID,
         article=ID(stored=True, sortable=True),
         path=ID,
-        position=NUMERIC(int, stored=True, sortable=True),
+        position=STORED,
         title=TEXT(analyzer=text),
         language=ID,  # ISO 639-1 code of the article's language, for --language
         page=STORED,  # the PDF page a paragraph starts on
@@ -109,10 +112,11 @@ def make_schema() -> Schema:
         authors=TEXT(analyzer=names),
         topics=TEXT(analyzer=names),
         source=TEXT(analyzer=names),
-        date=DATETIME(sortable=True),
-        year=NUMERIC(int, sortable=True),
-        # -YYYYMMDD, 0 when undated: an ascending sort puts the newest first and the undated last.
-        recency=NUMERIC(int, sortable=True),
+        date=DATETIME,
+        year=NUMERIC(int),
+        # -YYYYMMDD, 0 when undated, on every paragraph: an ascending sort puts the newest first
+        # and the undated last. A column only, no postings.
+        recency=COLUMN(NumericColumn("i")),
         # The article's distinct words, unstemmed, once per article: typos and wildcards.
         words=TEXT(analyzer=names, phrase=False),
         meta=STORED(),
@@ -221,26 +225,27 @@ def documents_of(article: Article, *, stamp: str = "") -> Iterator[dict[str, Any
         day = datetime.fromisoformat(article.date) if article.date else None
     except ValueError as error:
         raise UnreadableFileError(f"{article.path}: date {article.date!r} is not ISO") from error
-    shared: dict[str, Any] = {
-        "article": article.id,
+    recency = -int(day.strftime("%Y%m%d")) if day else 0
+    filters: dict[str, Any] = {
         "authors": "\n".join(article.authors),
         "topics": "\n".join(article.topics),
-        "recency": -int(day.strftime("%Y%m%d")) if day else 0,
     }
     if article.source:
-        shared["source"] = article.source
+        filters["source"] = article.source
     if article.language:
-        shared["language"] = article.language
+        filters["language"] = article.language
     if day is not None:
-        shared["date"] = day
-        shared["year"] = day.year
+        filters["date"] = day
+        filters["year"] = day.year
     words = dict.fromkeys(_WORD.findall(article.title))
     for paragraph in article.paragraphs:
         words.update(dict.fromkeys(_WORD.findall(paragraph.text)))
     meta = ArticleMeta.of(article, stamp=stamp)
     yield {
-        **shared,
+        **filters,
         "id": article.id,
+        "article": article.id,
+        "recency": recency,
         "kind": ARTICLE,
         "path": article.path,
         "title": article.title,
@@ -250,7 +255,8 @@ def documents_of(article: Article, *, stamp: str = "") -> Iterator[dict[str, Any
     }
     for paragraph in article.paragraphs:
         document: dict[str, Any] = {
-            **shared,
+            "article": article.id,
+            "recency": recency,
             "id": f"{article.id}-{paragraph.position}",
             "kind": PARAGRAPH,
             "position": paragraph.position,

@@ -25,8 +25,8 @@ VOCABULARY = "words"  # the unstemmed words of title and text, for typos and wil
 # paragraph matches only through words of its own text or section (engine.search.rank).
 FIELD_BOOSTS = {"text": 1.0, "title": 2.5, "section": 0.5}
 PARAGRAPH_FIELDS = {name: FIELD_BOOSTS[name] for name in ("text", "section")}
-# Fields of the article, not of a paragraph: a paragraph qualifies through them, scoring nothing.
-ARTICLE_FIELDS = frozenset({"authors", "topics", "source", "year"})
+# Fields of the article document: a paragraph qualifies through them, scoring nothing.
+ARTICLE_FIELDS = frozenset({"title", "authors", "topics", "source", "year", "language"})
 # An alias counts this much of the word the user typed: a name often has several aliases, whose
 # scores add up, so each counts well below it (SciFact train: 0.2-0.4 all within 0.0004).
 ALIAS_WEIGHT = 0.3
@@ -240,10 +240,8 @@ def _leaf(leaf: Any, own: set[int], fields: dict[str, float]) -> Any:
     key = literal(leaf)
     if key is None:
         field = getattr(leaf, "fieldname", None)
-        if field == "title":
-            return ArticleLevel(leaf)
         if field in ARTICLE_FIELDS:
-            return q.ConstantScoreQuery(leaf, 0.0)
+            return ArticleLevel(leaf)
         if field == "section":
             return Own(leaf, own)
         return leaf

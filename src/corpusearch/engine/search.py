@@ -19,6 +19,7 @@ from corpusearch.engine.query import (
     plan_query,
     without_surrogates,
 )
+from corpusearch.engine.scoring import ArticleLevel
 from corpusearch.engine.searcher import Engine, View
 from corpusearch.errors import ArticleNotFoundError
 
@@ -180,11 +181,12 @@ INCOMPLETE_NOTICE = (
 
 
 def filter_docs(searcher: Any, view: View, filters: Filters) -> set[int] | None:
-    """The documents the filters allow (both kinds), cached per index version; None: no filter."""
+    """The paragraphs the filters allow (filters select articles; their paragraphs follow),
+    cached per index version; None: no filter."""
     wanted = filter_query(filters)
     if wanted is None:
         return None
-    return view.docs(searcher, ("filter", filters), wanted)
+    return view.docs(searcher, ("filter", filters), ArticleLevel(wanted))
 
 
 def rank(
