@@ -213,4 +213,4 @@ def timeline_for(
     corpus: Corpus, query: str, *, unit: str | None = None, **filters: Any
 ) -> Timeline:
     """The timeline of every article matching ``query`` and ``filters``."""
-    return timeline_of((hit.date for hit in matching_articles(corpus, query, **filters)), unit)
+    return timeline_of(corpus.search(query, limit=1, **filters).dates, unit)

@@ -101,6 +101,10 @@ class SearchResult:
     facets: Facets = field(default_factory=dict, compare=False)
     grouped: bool = False
     explain: tuple[str, ...] = ()
+    # Every facet value (not only the top ones) and each matching article's date, for the web
+    # form's facet lists and timeline; not part of the JSON.
+    all_facets: Facets = field(default_factory=dict, compare=False)
+    dates: tuple[str | None, ...] = field(default=(), compare=False)
 
     @property
     def pages(self) -> int:
@@ -158,6 +162,8 @@ def run_search(
         make_hit(searcher.stored_fields(docnum), table, score, plan.terms, others)
         for docnum, score, others in page
     )
+    matched = sorted({articles[docnum] for docnum, _ in ranked})
+    every = facet_counts(matched, table, size=None)
     notices = plan.notices
     if engine.incomplete():
         notices = (*notices, INCOMPLETE_NOTICE)
@@ -169,9 +175,11 @@ def run_search(
         limit=request.limit,
         suggestion=plan.suggestion,
         notices=notices,
-        facets=facet_counts({articles[docnum] for docnum, _ in ranked}, table),
+        facets={name: values[:FACET_SIZE] for name, values in every.items()},
         grouped=request.group,
         explain=plan.explain,
+        all_facets=every,
+        dates=tuple(table.shown(article).date for article in matched),
     )
 
 
@@ -321,8 +329,11 @@ def group_by_article(
     return [(docnum, score, counts[article] - 1) for article, (docnum, score) in best.items()]
 
 
-def facet_counts(matched: Iterable[str], table: ArticleTable) -> Facets:
-    """How many matching articles each author, topic, source and year has, most first.
+def facet_counts(
+    matched: Iterable[str], table: ArticleTable, size: int | None = FACET_SIZE
+) -> Facets:
+    """How many matching articles each author, topic, source and year has, most first (the
+    first ``size`` values of each, or all).
 
     Values that differ only in case or spacing ("China", "china ") count as one, shown in the
     spelling most of their articles use.
@@ -351,5 +362,5 @@ def facet_counts(matched: Iterable[str], table: ArticleTable) -> Facets:
         shown = [
             (spellings[name][key].most_common(1)[0][0], count) for key, count in counter.items()
         ]
-        facets[name] = tuple(sorted(shown, key=lambda item: (-item[1], item[0]))[:FACET_SIZE])
+        facets[name] = tuple(sorted(shown, key=lambda item: (-item[1], item[0]))[:size])
     return facets

@@ -115,16 +115,14 @@ class _State:
 
     def overview(self, params: SearchParams) -> Overview:
         """Every facet value and the timeline of a search (any page, any order), cached."""
-        from corpusearch.timeline import matching_articles
-
         whole = replace(params, page=1, sort="relevance", group=False)
         key = ("overview", self.version(), whole.key())
 
         def compute() -> Overview:
             query, filters = whole.search_args()
             with self.gate:
-                hits = matching_articles(self.corpus, query, **filters)
-            return overview_of(hits)
+                result = self.corpus.search(query, limit=1, **filters)
+            return overview_of(result)
 
         return self.cache.get_or_compute(key, compute)
 
@@ -292,7 +290,8 @@ def _form_context(state: _State, params: SearchParams) -> dict[str, Any]:
 def _results_page(state: _State, params: SearchParams) -> str:
     result = state.search(params)
     pages = max(ceil(result.total / result.limit), 1)
-    overview = state.overview(params) if result.total else None
+    # The page's own search counted every facet value and date of the matching articles.
+    overview = overview_of(result) if result.total else None
     facets = dict(overview.facets) if overview else result.facets
     if overview:
         # A facet offers the values its own filter left out (choosing one adds it: OR).
