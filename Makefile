@@ -37,8 +37,12 @@ pytest: dev
 test: lint typecheck pytest
 
 eval: dev
-	$(BIN)/python bench/eval_cleaning.py
+	$(BIN)/python bench/eval_cleaning.py --baseline bench/cleaning_baseline.json
 	$(BIN)/python bench/eval_ranking.py
+	$(BIN)/python bench/eval_paragraphs.py
+
+bench: dev
+	$(BIN)/python bench/bench_scale.py --quick
 
 clean:
 	rm -rf $(VENV) build dist src/*.egg-info .mypy_cache .ruff_cache .pytest_cache

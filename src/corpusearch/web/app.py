@@ -33,6 +33,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError, RequestEntit
 
 from corpusearch.citations import render as render_citations
 from corpusearch.corpus import Corpus
+from corpusearch.engine.query import MAX_QUERY_CHARS
 from corpusearch.errors import (
     ArticleNotFoundError,
     CorpusearchError,
@@ -63,7 +64,7 @@ CSP = (
 DEFAULTS: dict[str, Any] = {
     "HOST": "127.0.0.1",  # the address the server is bound to (allowed in the Host header)
     "EXTRA_HOSTS": (),  # more Host header names to accept
-    "MAX_QUERY_LENGTH": 500,  # characters of q; longer queries get 413
+    "MAX_QUERY_LENGTH": MAX_QUERY_CHARS,  # characters of q, as the engine allows; longer get 413
     "MAX_QUERY_STRING": 4096,  # bytes of the whole query string; longer get 413
     "MAX_CONTENT_LENGTH": 16 * 1024,  # request bodies (the form never sends one)
     "EXPORT_LIMIT": 1000,  # hits in a CSV/JSON download
