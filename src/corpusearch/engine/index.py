@@ -27,7 +27,6 @@ from typing import Any
 from whoosh import index as whoosh_index
 from whoosh.columns import NumericColumn
 from whoosh.fields import COLUMN, DATETIME, ID, NUMERIC, STORED, TEXT, Schema
-from whoosh.filedb.filestore import FileStorage
 from whoosh.index import LockError
 from whoosh.reading import SegmentReader
 from whoosh.writing import MERGE_SMALL, OPTIMIZE
@@ -36,6 +35,7 @@ from corpusearch.engine.aliases import shipped
 from corpusearch.engine.analysis import STEMS_FILE, name_analyzer, save_stems, text_analyzer
 from corpusearch.engine.article_table import TABLE_FILE, build_table, load_table, save_table
 from corpusearch.engine.copies import signature
+from corpusearch.engine.storage import durable_storage, write_durably
 from corpusearch.errors import (
     CorpusearchError,
     IndexLockedError,
@@ -169,7 +169,7 @@ def open_index(directory: Path, *, any_version: bool = False) -> Any:
         )
     install_legacy_names()
     try:
-        return whoosh_index.open_dir(str(directory), indexname=INDEX_NAME)
+        return durable_storage(directory).open_index(indexname=INDEX_NAME)
     except Exception as error:  # whoosh raises many kinds for a damaged index
         raise IndexNotFoundError(
             f"cannot open the index at {directory} ({type(error).__name__}: {error})",
@@ -199,7 +199,7 @@ def create_or_open(directory: Path) -> tuple[Any, list[str]]:
         carry.write_text(json.dumps(sorted(carried)), encoding="utf-8")
         (directory / LINES_FILE).unlink(missing_ok=True)
         (directory / TABLE_FILE).unlink(missing_ok=True)  # generations start again
-        ix = FileStorage(str(directory)).create_index(make_schema(), indexname=INDEX_NAME)
+        ix = durable_storage(directory).create_index(make_schema(), indexname=INDEX_NAME)
     except (OSError, ValueError) as error:
         raise IndexNotFoundError(f"cannot create an index at {directory} ({error})") from error
     return ix, sorted(carried)
@@ -208,7 +208,7 @@ def create_or_open(directory: Path) -> tuple[Any, list[str]]:
 def mark_current(directory: Path) -> None:
     """Record that the index holds this pipeline version's documents (after a commit)."""
     if _version(directory) != PIPELINE_VERSION:
-        (directory / VERSION_FILE).write_text(PIPELINE_VERSION + "\n", encoding="utf-8")
+        write_durably(directory / VERSION_FILE, (PIPELINE_VERSION + "\n").encode("utf-8"))
     (directory / CARRY_FILE).unlink(missing_ok=True)
 
 
