@@ -398,8 +398,11 @@ def update_index(
             plan = plan_update(known, records_known, table, roots, carried, prune=prune)
             report = _write(directory, ix, table, plan, known, progress, optimize)
             report = _write_records(directory, ix, plan, records_known, report)
+            crash_point("whoosh-commit")
             table.set_generation(ix.latest_generation())
+            crash_point("lines-write")
             table.commit()  # only once the index has committed
+        crash_point("after-commit")
         _save_article_table(directory, ix)
     except sqlite3.Error as error:  # a damaged or unwritable table beside the index
         raise CorpusearchError(
@@ -438,6 +441,8 @@ def _write(
         for done, (source, article) in enumerate(cleaned):
             if progress is not None:
                 progress(done, len(todo), source.path)
+            if done:
+                crash_point("extract")
             name = str(source.path)
             if isinstance(article, UnreadableFileError):
                 failed.append((name, _reason(article, source.path)))
@@ -564,6 +569,21 @@ def _save_article_table(directory: Path, ix: Any) -> None:
     with ix.searcher() as searcher, suppress(OSError):
         articles = searcher.document_numbers(kind=ARTICLE)
         save_table(directory, generation, build_table(searcher, articles))
+
+
+def crash_point(phase: str) -> None:
+    """Exit at once, as a kill -9 would, when CORPUSEARCH_CRASH_AT names this phase of a run.
+
+    Fault injection for the crash tests (tests/test_crash.py, bench/crash_test.py): a kill at a
+    named phase does not depend on timing. Phases: extract, whoosh-commit, lines-write,
+    after-commit.
+    """
+    if os.environ.get(CRASH_VARIABLE) == phase:
+        os._exit(CRASH_STATUS)
+
+
+CRASH_VARIABLE = "CORPUSEARCH_CRASH_AT"
+CRASH_STATUS = 137  # what a shell reports for a process killed by SIGKILL
 
 
 def _save_stems(directory: Path) -> None:
