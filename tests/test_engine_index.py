@@ -6,6 +6,8 @@ import sqlite3
 from dataclasses import replace
 from pathlib import Path
 
+import pytest
+
 from corpusearch import Corpus
 from corpusearch.engine.index import LINES_FILE, RUNNING_FILE, open_index
 from corpusearch.records import Article, Paragraph
@@ -189,7 +191,7 @@ def export_line(n: int) -> str:
             "url": f"https://example.org/{n}",
             "title": f"Port {n} reopens",
             "text": body,
-            "date": "2020-02-0%d" % (n % 9 + 1),
+            "date": f"2020-02-0{n % 9 + 1}",
             "author": "Ann Writer",
             "language": "en",
         }
@@ -215,3 +217,31 @@ def test_a_jsonl_export_indexes_each_record_and_grows_incrementally(tmp_path: Pa
     assert (grown.added, grown.updated, grown.unchanged) == (1, 0, 2)
     assert corpus.search("Dunmore wool", language="en").total >= 1
     assert corpus.search("Dunmore wool", language="fr").total == 0
+
+
+def test_each_file_is_read_once_per_run(
+    tmp_path: Path, seeds_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Reads are counted where every file's bytes come in (extract.ingest._read)."""
+    from collections import Counter
+
+    from corpusearch.extract import ingest
+
+    reads: Counter[str] = Counter()
+    real = ingest._read
+
+    def counting(path: Path, limit: int) -> bytes:
+        reads[path.name] += 1
+        return real(path, limit)
+
+    monkeypatch.setattr(ingest, "_read", counting)
+    corpus = Corpus(tmp_path / "ix")
+    corpus.index([seeds_copy])
+    assert sorted(reads.values()) == [1, 1]
+    reads.clear()
+    corpus.index([seeds_copy])
+    assert not reads  # unchanged: recognised by size and time, not read
+    first = sorted(seeds_copy.iterdir())[0]
+    first.write_text(first.read_text(encoding="utf-8") + "\nOne more line.\n", "utf-8")
+    corpus.index([seeds_copy])
+    assert reads == {first.name: 1}

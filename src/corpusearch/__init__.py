@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from corpusearch.engine.index import IndexReport
     from corpusearch.engine.search import Hit, SearchResult
     from corpusearch.errors import (
+        AliasFileError,
         ArticleNotFoundError,
         BadDateError,
         CorpusearchError,
@@ -30,6 +31,7 @@ if TYPE_CHECKING:
     from corpusearch.records import Article, Paragraph
 
 __all__ = [
+    "AliasFileError",
     "Article",
     "ArticleNotFoundError",
     "ArticleSummary",

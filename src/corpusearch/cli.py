@@ -104,7 +104,7 @@ def _progress(quiet: bool) -> Iterator[Any]:
         return
     bars: list[Any] = []
 
-    def advance(done: int, total: int, path: Path) -> None:
+    def advance(done: int, total: int, path: Path) -> None:  # noqa: ARG001  # click's progress callback signature
         if total <= 5:
             return
         if not bars:

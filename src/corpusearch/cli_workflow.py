@@ -234,7 +234,7 @@ def _progress(total: int) -> Iterator[Callable[[Any], None] | None]:
         yield None
         return
     with click.progressbar(length=total, label="Searching", file=sys.stderr) as bar:
-        yield lambda result: bar.update(1)
+        yield lambda result: bar.update(1)  # noqa: ARG005  # the progress callback's signature
 
 
 # --- citations, context, timeline -------------------------------------------------------------

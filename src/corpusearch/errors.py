@@ -30,6 +30,10 @@ class EmptyIndexError(IndexNotFoundError):
     """The index exists but holds no documents."""
 
 
+class AliasFileError(CorpusearchError):
+    """An alias file that cannot be read or is not in the expected form."""
+
+
 class IndexLockedError(CorpusearchError):
     """Another process is writing to the index."""
 

@@ -12,16 +12,12 @@ from functools import cache
 from pathlib import Path
 
 from corpusearch.engine.analysis import text_analyzer
-from corpusearch.errors import CorpusearchError
+from corpusearch.errors import AliasFileError
 
 SHIPPED = Path(__file__).parent / "data" / "aliases.toml"
 FILE_NAME = "aliases.toml"
 
 Key = tuple[str, ...]
-
-
-class AliasFileError(CorpusearchError):
-    """An alias file that cannot be read or is not in the expected form."""
 
 
 def terms_of(name: str) -> Key:

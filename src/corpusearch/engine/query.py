@@ -137,7 +137,7 @@ class _Parser(QueryParser):  # type: ignore[misc]  # whoosh is untyped
     """A word the analyzer splits ("al-Sadr", "IL-6") matches by any of its parts, ranked by how
     many it has; a quoted "al-Sadr" is the phrase of its parts. Wildcard words are folded only."""
 
-    def multitoken_query(self, spec: str, texts: Any, fieldname: str, *args: Any) -> Any:
+    def multitoken_query(self, spec: str, texts: Any, fieldname: str, *args: Any) -> Any:  # noqa: ARG002  # whoosh's QueryParser signature
         # "al-Sadr" searches "sadr": the particle alone would match every "al-" name.
         kept = [text for text in texts if text not in NAME_PARTICLES] or list(texts)
         if len(kept) == 1:
@@ -172,7 +172,7 @@ def parse_query(text: str, schema: Any) -> Any:
     parser.add_plugin(FieldAliasPlugin(aliases))
     try:
         parsed = parser.parse(cleaned)
-    except Exception:  # whoosh's parser has no error type; a fuzzy "~" on a stop word trips it
+    except Exception:  # whoosh's parser has no error type; a fuzzy "~" on a stop word trips it  # noqa: BLE001  # whoosh's parser has no error type
         try:
             parsed = parser.parse(re.sub(r"~\d*", " ", cleaned))
         except Exception as error:

@@ -120,7 +120,7 @@ class FieldsTerm(Query):  # type: ignore[misc]
     def has_terms(self) -> bool:
         return True
 
-    def terms(self, phrases: bool = False) -> Any:
+    def terms(self, phrases: bool = False) -> Any:  # noqa: ARG002  # whoosh's Query.terms signature
         for name in self.fields:
             yield (name, self.text)
 

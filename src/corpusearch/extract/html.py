@@ -106,7 +106,7 @@ def _prefer_readability(blocks: list[Block], html: str) -> list[Block]:
     trafilatura found next to nothing; else trafilatura's."""
     try:
         summary = lxml.html.fromstring(Readability(html).summary(html_partial=True))
-    except Exception:  # readability raises bare Exceptions on pages it cannot score
+    except Exception:  # readability raises bare Exceptions on pages it cannot score  # noqa: BLE001  # trafilatura and lxml raise many kinds on bad markup
         return blocks
     alternative = _blocks(summary)
     ours = _shingles(" ".join(block.text for block in blocks))

@@ -260,7 +260,7 @@ def _merge(extraction: Extraction, sidecar: Mapping[str, Any], path: Path) -> di
     }
 
 
-def normalize_date(value: Any, path: Path) -> str | None:
+def normalize_date(value: Any, path: Path) -> str | None:  # noqa: ARG001  # the pool's job signature
     """A sidecar's date as ISO ``YYYY-MM-DD`` (a longer ISO timestamp is cut to its day)."""
     if value is None or value == "":
         return None

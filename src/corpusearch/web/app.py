@@ -324,7 +324,7 @@ def _download(body: str, extension: str, name: str) -> Response:
     return response
 
 
-def _routes(app: Flask) -> None:
+def _routes(app: Flask) -> None:  # noqa: C901  # a route table: one short view per URL
     @app.get("/")
     def search_page() -> Any:
         state = _state()
@@ -454,7 +454,7 @@ def _paragraph_id(paragraph_id: str) -> str:
     return paragraph_id
 
 
-def _workflow_routes(app: Flask) -> None:
+def _workflow_routes(app: Flask) -> None:  # noqa: C901  # a route table: one short view per URL
     """Similar paragraphs, context, citations, saved searches and batch search."""
 
     @app.get("/similar/<paragraph_id>")

@@ -143,7 +143,7 @@ def _lines(reader: Any) -> tuple[list[Line], int]:
         try:
             page.extract_text(visitor_text=visit)
             height = float(page.mediabox.height)
-        except Exception:  # pypdf raises many kinds on a damaged page
+        except Exception:  # pypdf raises many kinds on a damaged page  # noqa: BLE001  # pypdf raises many kinds on damaged files
             unreadable += 1
             continue
         lines.extend(_page_lines(number, height, runs))
@@ -153,7 +153,7 @@ def _lines(reader: Any) -> tuple[list[Line], int]:
 def _collector(runs: list[tuple[float, float, float, str]]) -> Any:
     """A pypdf text visitor that appends each run as (x, y, font size, text) to ``runs``."""
 
-    def visit(text: str, cm: Any, tm: Any, font: Any, size: float) -> None:
+    def visit(text: str, cm: Any, tm: Any, font: Any, size: float) -> None:  # noqa: ARG001  # pypdf's visitor signature
         if text.strip():
             x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
             y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
@@ -259,7 +259,7 @@ def _front_matter(lines: list[Line], metadata: dict[str, Any]) -> tuple[list[Lin
 def _metadata(reader: Any) -> dict[str, Any]:
     try:
         info = reader.metadata
-    except Exception:  # a damaged information dictionary is no metadata
+    except Exception:  # a damaged information dictionary is no metadata  # noqa: BLE001  # pypdf raises many kinds on damaged files
         return {}
     if info is None:
         return {}
