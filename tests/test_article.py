@@ -101,3 +101,18 @@ def test_article_json_shape() -> None:
     data = load_article(INSS).to_json()
     assert set(data) >= {"id", "title", "authors", "date", "topics", "source", "path", "paragraphs"}
     assert set(data["paragraphs"][0]) == {"position", "section", "text"}
+
+
+def test_a_hash_file_name_is_never_a_title(tmp_path: Path) -> None:
+    from corpusearch.extract.pipeline import load_article
+
+    page = tmp_path / "000_8bf490cc8fc391d2.html"
+    page.write_text(
+        "<html><body><p>"
+        + "Plain words of a body without any title at all. " * 6
+        + "</p></body></html>",
+        encoding="utf-8",
+    )
+    article = load_article(page)
+    assert article.title != "000 8bf490cc8fc391d2"
+    assert article.to_json()["title_source"] in {"page", "heading", "file name"}

@@ -41,6 +41,7 @@ class Article:
     digest: str = ""
     language: str | None = None  # ISO 639-1, stated or detected
     captured: str | None = None  # when a web archive fetched the page (not its publication date)
+    title_source: str | None = None  # "sidecar", "page", "heading" or "file name"
 
     def body_text(self) -> str:
         """Section headings and paragraphs, separated by blank lines: the cleaned body as text."""
@@ -69,7 +70,10 @@ class Article:
         }
 
     def to_json(self) -> dict[str, Any]:
-        return {**self.metadata_json(), "paragraphs": [p.to_json() for p in self.paragraphs]}
+        found = {**self.metadata_json(), "paragraphs": [p.to_json() for p in self.paragraphs]}
+        if self.title_source is not None:  # known when a file was cleaned, not once indexed
+            found["title_source"] = self.title_source
+        return found
 
 
 @dataclass(frozen=True)

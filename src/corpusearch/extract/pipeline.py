@@ -245,7 +245,7 @@ _LIST_RUN = 3
 def _merge(extraction: Extraction, sidecar: Mapping[str, Any], path: Path) -> dict[str, Any]:
     url = _text(sidecar.get("url")) or extraction.url
     source = _text(sidecar.get("source")) or extraction.source or _host(url)
-    title = _text(sidecar.get("title")) or extraction.title or _title_from_name(path)
+    title, title_source = _title(sidecar, extraction, path)
     date = extraction.date
     if "date" in sidecar:
         date = normalize_date(sidecar["date"], path)
@@ -257,10 +257,28 @@ def _merge(extraction: Extraction, sidecar: Mapping[str, Any], path: Path) -> di
         "source": source,
         "url": url,
         "series": _text(sidecar.get("series")) or extraction.series,
+        "title_source": title_source,
     }
 
 
-def normalize_date(value: Any, path: Path) -> str | None:  # noqa: ARG001  # the pool's job signature
+def _title(sidecar: Mapping[str, Any], extraction: Extraction, path: Path) -> tuple[str, str]:
+    """The title and where it came from: the sidecar, the page, its first heading, or the file
+    name made readable (never a name that is a hash: then "Untitled")."""
+    stated = _text(sidecar.get("title"))
+    if stated:
+        return stated, "sidecar"
+    if extraction.title:
+        return extraction.title, "page"
+    from corpusearch.extract.metadata import is_title_like
+
+    heading = next((b.text for b in extraction.blocks if b.heading and is_title_like(b.text)), None)
+    if heading:
+        return " ".join(heading.split()), "heading"
+    stem = Path(path.name.removesuffix(".gz")).stem
+    return (_title_from_name(path) if is_title_like(stem) else "Untitled"), "file name"
+
+
+def normalize_date(value: Any, path: Path) -> str | None:  # noqa: ARG001  # callers name the file
     """A sidecar's date as ISO ``YYYY-MM-DD`` (a longer ISO timestamp is cut to its day)."""
     if value is None or value == "":
         return None
