@@ -154,7 +154,7 @@ class FieldsTerm(Query):  # type: ignore[misc]
                 docnum = postings.id()
                 value = weight * postings.weight() / ((1 - b) + b * lengths[docnum] / average)
                 if spread:  # a title word counts in each paragraph of its article
-                    for paragraph in paragraphs_of(reader, docnum):
+                    for paragraph in paragraphs_of(reader, docnum, model.lengths):
                         weighted[paragraph] = weighted.get(paragraph, 0.0) + value
                 else:
                     weighted[docnum] = weighted.get(docnum, 0.0) + value
@@ -180,18 +180,37 @@ def leaf_offset(searcher: Any) -> int:
     return next((offset for leaf, offset in parent.leaf_searchers() if leaf is searcher), 0)
 
 
-def paragraphs_of(reader: Any, docnum: int) -> list[int]:
+def paragraphs_of(reader: Any, docnum: int, cache: Cache | None = None) -> list[int]:
     """The live paragraphs that follow article document ``docnum`` in its segment."""
-    column = reader.column_reader("article")
-    article = column[docnum]
-    total = reader.doc_count_all()
-    found = []
-    following = docnum + 1
-    while following < total and column[following] == article:
-        if not reader.is_deleted(following):
-            found.append(following)
-        following += 1
-    return found
+    start, end = article_spans(reader, cache).get(docnum, (docnum + 1, docnum + 1))
+    if reader.has_deletions():
+        return [d for d in range(start, end) if not reader.is_deleted(d)]
+    return list(range(start, end))
+
+
+def article_spans(reader: Any, cache: Cache | None = None) -> dict[int, tuple[int, int]]:
+    """For each article document of a segment, the range of its paragraphs' numbers (they follow
+    it: engine.index.documents_of), read from the article column once per segment."""
+
+    def read() -> dict[int, tuple[int, int]]:
+        column = reader.column_reader("article")
+        total = reader.doc_count_all()
+        spans: dict[int, tuple[int, int]] = {}
+        docnum = 0
+        while docnum < total:
+            article = column[docnum]
+            end = docnum + 1
+            while end < total and column[end] == article:
+                end += 1
+            spans[docnum] = (docnum + 1, end)
+            docnum = end
+        return spans
+
+    if cache is None:
+        return read()
+    segment = reader.segment() if hasattr(reader, "segment") else None
+    key = (segment.segment_id() if segment is not None else id(reader), "article spans")
+    return cache.get_or_compute(key, read)
 
 
 def field_lengths(reader: Any, name: str, cache: Cache | None = None) -> list[int]:
@@ -252,10 +271,12 @@ class ArticleLevel(Query):  # type: ignore[misc]
     def matcher(self, searcher: Any, context: Any = None) -> Any:
         articles = self.child.matcher(searcher, context)
         reader = searcher.reader()
+        model = context.weighting if context is not None else searcher.weighting
+        cache = model.lengths if isinstance(model, LuceneBM25F) else None
         scores: dict[int, float] = {}
         while articles.is_active():
             score = articles.score() if self.scored else 0.0
-            for paragraph in paragraphs_of(reader, articles.id()):
+            for paragraph in paragraphs_of(reader, articles.id(), cache):
                 scores[paragraph] = score
             articles.next()
         if not scores:
