@@ -13,6 +13,7 @@ from math import log
 from typing import Any, Protocol, TypeVar
 
 from whoosh import matching
+from whoosh import query as q
 from whoosh.query import Query
 from whoosh.scoring import BM25F
 
@@ -330,3 +331,51 @@ class Own(Query):  # type: ignore[misc]
         offset = leaf_offset(searcher)
         self.own.update(offset + docnum for docnum in ids)
         return matching.ListMatcher(ids, scores)
+
+
+def flat_scores(query: Any, searcher: Any) -> dict[int, float] | None:
+    """The score of every document ``query`` matches, when it is an OR of scored leaves (the
+    usual keywords, claims and phrases), summed in one dictionary; None for other shapes (AND,
+    NOT...), which Whoosh's matchers run.
+
+    Whoosh walks an OR query document by document through a union of matchers, several method
+    calls per document and word in Python; most of a search's time at 100k paragraphs. The sum
+    is the same (Whoosh scores an OR without coordination as the sum of its parts).
+    """
+    if isinstance(query, q.Or):
+        if query.scale or query.minmatch:
+            return None
+        total: dict[int, float] = {}
+        for child in query.subqueries:
+            found = flat_scores(child, searcher)
+            if found is None:
+                return None
+            for docnum, score in found.items():
+                total[docnum] = total.get(docnum, 0.0) + score
+        if query.boost != 1.0:
+            return {docnum: score * query.boost for docnum, score in total.items()}
+        return total
+    if query is q.NullQuery or isinstance(query, q.NullQuery.__class__):
+        return {}
+    if isinstance(
+        query, FieldsTerm | Own | ArticleLevel | q.Term | q.Phrase | q.ConstantScoreQuery
+    ):
+        return _leaf_scores(query, searcher)
+    return None
+
+
+def _leaf_scores(query: Any, searcher: Any) -> dict[int, float]:
+    found: dict[int, float] = {}
+    context = searcher.context()
+    for leaf, offset in searcher.leaf_searchers():
+        matcher = query.matcher(leaf, context)
+        is_active, ident, score, advance = (
+            matcher.is_active,
+            matcher.id,
+            matcher.score,
+            matcher.next,
+        )
+        while is_active():
+            found[offset + ident()] = score()
+            advance()
+    return found

@@ -19,7 +19,7 @@ from corpusearch.engine.query import (
     plan_query,
     without_surrogates,
 )
-from corpusearch.engine.scoring import ArticleLevel
+from corpusearch.engine.scoring import ArticleLevel, flat_scores
 from corpusearch.engine.searcher import Engine, View
 from corpusearch.errors import ArticleNotFoundError
 
@@ -209,24 +209,37 @@ def rank(
     if restrict is not None and not restrict:
         return []  # Whoosh takes an empty filter for no filter
     articles = searcher.reader().column_reader("article")
-    results = searcher.search(
-        plan.query, limit=None, filter=restrict, mask=view.article_docs(searcher)
-    )
     browsing = isinstance(plan.query, q.Every)
     scores: dict[int, float] = {}
     represented: set[str] = set()
     through_article: dict[str, tuple[int, float]] = {}
-    for score, docnum in results.top_n:
+    for docnum, score in matches(searcher, view, plan, restrict):
         article = articles[docnum]
         if browsing or docnum in plan.own:
-            scores[docnum] = relevance(score)
+            scores[docnum] = score
             represented.add(article)
         elif article not in through_article or through_article[article][0] > docnum:
-            through_article[article] = (docnum, relevance(score))
+            through_article[article] = (docnum, score)
     for article, (docnum, score) in through_article.items():
         if article not in represented:
             scores[docnum] = score
     return sorted(scores.items(), key=lambda item: (-item[1], item[0]))
+
+
+def matches(
+    searcher: Any, view: View, plan: QueryPlan, restrict: set[int] | None
+) -> list[tuple[int, float]]:
+    """Every paragraph the plan's query matches within ``restrict``, with its score."""
+    excluded = view.article_docs(searcher)
+    flat = flat_scores(plan.query, searcher)
+    if flat is not None:
+        return [
+            (docnum, score)
+            for docnum, score in flat.items()
+            if docnum not in excluded and (restrict is None or docnum in restrict)
+        ]
+    results = searcher.search(plan.query, limit=None, filter=restrict, mask=excluded)
+    return [(docnum, relevance(score)) for score, docnum in results.top_n]
 
 
 def collapse_copies(
