@@ -216,3 +216,15 @@ def test_snippets_are_not_cut_inside_abbreviations() -> None:
         "Mr. Smith met Gen. Allen in the U.S. Army base.",
         "Dr. Jones left.",
     ]
+
+
+def test_a_broad_query_stops_at_its_budget_and_says_so(corpus: Corpus) -> None:
+    from corpusearch.engine import query
+
+    original = query.QUERY_SECONDS
+    query.QUERY_SECONDS = 0.0  # every part after the first is over budget
+    try:
+        result = corpus.search("a* OR m* OR s* OR i*")
+    finally:
+        query.QUERY_SECONDS = original
+    assert any("too broad" in notice for notice in result.notices)

@@ -31,8 +31,12 @@ from corpusearch.engine.analysis import (
     term,
 )
 from corpusearch.engine.rewrite import FIELD_BOOSTS as FIELD_BOOSTS
+from corpusearch.engine.scoring import Budget
 from corpusearch.errors import BadDateError, QueryError, UnknownFieldError
 
+# A query's evaluation stops taking new parts after this long, and says so: no query holds a
+# search slot of the web form for more than about a second.
+QUERY_SECONDS = 1.0
 MAX_QUERY_CHARS = 512  # longer queries are refused: parsing time grows with length
 MAX_NESTING = 16  # parentheses deeper than this are refused
 # Field names users may write before a colon, and the index field each one means.
@@ -84,6 +88,8 @@ class QueryPlan:
     explain: tuple[str, ...] = ()
     # Filled as the query runs: paragraphs matching words of their own text or section.
     own: set[int] = dataclasses.field(default_factory=set, compare=False)
+    # The time the query may take (started when planned): see engine.scoring.Budget.
+    budget: Budget = dataclasses.field(default_factory=lambda: Budget(QUERY_SECONDS), compare=False)
 
 
 def plan_query(

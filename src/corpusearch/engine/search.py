@@ -13,6 +13,7 @@ from corpusearch.engine.aliases import Aliases
 from corpusearch.engine.article_table import ArticleTable
 from corpusearch.engine.highlight import snippet
 from corpusearch.engine.query import (
+    QUERY_SECONDS,
     Filters,
     QueryPlan,
     filter_query,
@@ -165,6 +166,8 @@ def run_search(
     matched = sorted({articles[docnum] for docnum, _ in ranked})
     every = facet_counts(matched, table, size=None)
     notices = plan.notices
+    if plan.budget.cut:
+        notices = (*notices, BUDGET_NOTICE)
     if engine.incomplete():
         notices = (*notices, INCOMPLETE_NOTICE)
     return SearchResult(
@@ -183,6 +186,10 @@ def run_search(
     )
 
 
+BUDGET_NOTICE = (
+    f"the query is too broad to finish in {QUERY_SECONDS:g} s: results are from its first "
+    "parts; use fewer wildcards or more specific words"
+)
 INCOMPLETE_NOTICE = (
     "the last indexing run stopped before it finished: run corpusearch index to complete it"
 )
@@ -231,7 +238,7 @@ def matches(
 ) -> list[tuple[int, float]]:
     """Every paragraph the plan's query matches within ``restrict``, with its score."""
     excluded = view.article_docs(searcher)
-    flat = flat_scores(plan.query, searcher)
+    flat = flat_scores(plan.query, searcher, plan.budget)
     if flat is not None:
         return [
             (docnum, score)
