@@ -17,7 +17,13 @@ from pathlib import Path
 import pytest
 
 from corpusearch import UnreadableFileError, UnsupportedFileError
-from corpusearch.extract.ingest import MAX_LINES, MAX_TEXT_BYTES, discover, read_source
+from corpusearch.extract.ingest import (
+    MAX_LINES,
+    MAX_TEXT_BYTES,
+    MAX_VISIBLE_CHARS,
+    discover,
+    read_source,
+)
 
 NOBODY = 65534  # the unprivileged user and group of most Linux systems
 
@@ -50,8 +56,8 @@ def test_discover_survives_symlink_loops_and_duplicates(tmp_path: Path) -> None:
 
 
 def test_discover_reports_missing_and_unsupported_paths(tmp_path: Path) -> None:
-    (tmp_path / "notes.pdf").write_bytes(b"%PDF")
-    found = discover([tmp_path / "missing", tmp_path / "notes.pdf"])
+    (tmp_path / "notes.docx").write_bytes(b"PK")
+    found = discover([tmp_path / "missing", tmp_path / "notes.docx"])
     assert found.files == ()
     assert [reason for _, reason in found.problems] == [
         "no such file or directory",
@@ -143,17 +149,27 @@ def _gzip_bomb(path: Path, mebibytes: int) -> None:
 
 
 def test_gzip_bomb_is_refused_without_inflating_it(tmp_path: Path) -> None:
-    bomb = tmp_path / "bomb.txt.gz"
+    bomb = tmp_path / "bomb.html.gz"  # 4 MB: within the budget of an HTML file's bytes
     _gzip_bomb(bomb, 4 * 1024)
-    assert bomb.stat().st_size < 8 * 2**20
+    assert bomb.stat().st_size < MAX_TEXT_BYTES["html"]
     tracemalloc.start()
     try:
-        with pytest.raises(UnreadableFileError, match="expands to more than 16 MiB"):
+        with pytest.raises(UnreadableFileError, match="expands to more than 8 MiB"):
             read_source(bomb)
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
-    assert peak < 4 * MAX_TEXT_BYTES  # what is kept, plus a chunk and one copy
+    assert peak < 4 * MAX_TEXT_BYTES["html"]  # what is kept, plus a chunk and one copy
+
+
+def test_a_gzipped_dump_is_held_to_the_dump_budgets(tmp_path: Path) -> None:
+    bomb = tmp_path / "bomb.txt.gz"
+    _gzip_bomb(bomb, 1024)  # 1 GiB in 1 MB
+    with pytest.raises(UnreadableFileError, match="expands to more than 2 MiB"):
+        read_source(bomb)
+    _gzip_bomb(bomb, 4 * 1024)  # 4 GiB in 4 MB: refused from its size, unread
+    with pytest.raises(UnreadableFileError, match="larger than 2 MiB"):
+        read_source(bomb)
 
 
 def test_the_bomb_construction_is_valid_gzip(tmp_path: Path) -> None:
@@ -175,8 +191,8 @@ def test_truncated_gzip_is_reported(tmp_path: Path) -> None:
 def test_files_over_the_size_budget_are_refused_unread(tmp_path: Path) -> None:
     path = tmp_path / "huge.txt"
     with path.open("wb") as file:
-        file.truncate(MAX_TEXT_BYTES + 1)  # sparse: no disk space used
-    with pytest.raises(UnreadableFileError, match="larger than 16 MiB"):
+        file.truncate(MAX_TEXT_BYTES["text"] + 1)  # sparse: no disk space used
+    with pytest.raises(UnreadableFileError, match="larger than 2 MiB"):
         read_source(path)
 
 
@@ -185,6 +201,18 @@ def test_dumps_over_the_line_budget_are_refused(tmp_path: Path) -> None:
     path.write_text("a line of a log file\n" * (MAX_LINES + 1))
     with pytest.raises(UnreadableFileError, match="lines, more than a page dump holds"):
         read_source(path)
+
+
+def test_html_is_held_to_a_budget_of_text_not_of_markup(tmp_path: Path) -> None:
+    paragraph = "<p>" + "A paragraph about the liberation of Mosul. " * 10 + "</p>\n"
+    page = tmp_path / "long.html"
+    page.write_text("<html><body>" + paragraph * (MAX_VISIBLE_CHARS // 300) + "</body></html>")
+    with pytest.raises(UnreadableFileError, match="of text outside tags, more than a page holds"):
+        read_source(page)
+    scripted = tmp_path / "scripted.html"
+    script = "<script>var data = [" + "1, " * (MAX_VISIBLE_CHARS // 2) + "];</script>"
+    scripted.write_text(f"<html><head>{script}</head><body>{paragraph}</body></html>")
+    assert "liberation of Mosul" in read_source(scripted).text
 
 
 @pytest.mark.parametrize(
@@ -370,7 +398,7 @@ def test_an_index_run_reports_every_bad_input_and_indexes_the_rest(tmp_path: Pat
     pages = tmp_path / "pages"
     pages.mkdir()
     (pages / "good.txt").write_text(ARTICLE * 3)
-    _gzip_bomb(pages / "bomb.txt.gz", 4 * 1024)
+    _gzip_bomb(pages / "bomb.txt.gz", 1024)
     packed = gzip.compress(("<p>" + "A paragraph about Mosul. " * 40 + "</p>").encode() * 40)
     (pages / "cut.html.gz").write_bytes(packed[: len(packed) // 2])
     Path(os.fsdecode(_bad_name(pages, b"caf\xe9.txt"))).write_text(ARTICLE)

@@ -1,11 +1,11 @@
 """Find the files to index and read each one into a :class:`Source`: decoded text plus its sidecar.
 
-Every input is bounded and every bad one is reported, never fatal: a file over the size budget,
-a ``.gz`` that would expand past it (decompressed as a stream, so a gzip bomb is refused after
-reading :data:`MAX_TEXT_BYTES`, not inflated), a truncated archive, bytes that are not text by
-their character classes, a dump of more lines than any page has, a file name that is not valid
-UTF-8, a link that loops or leads nowhere, a FIFO or an unreadable folder all raise
-:class:`UnreadableFileError` or become one of :attr:`Discovery.problems`.
+Every input is bounded and every bad one is reported, never fatal: a file over the size budget
+of its kind (:data:`MAX_TEXT_BYTES`), a ``.gz`` that would expand past it (decompressed as a
+stream, so a gzip bomb is refused once its budget is read, not inflated), a truncated archive,
+bytes that are not text by their character classes, a dump of more lines than any page has, a
+file name that is not valid UTF-8, a link that loops or leads nowhere, a FIFO or an unreadable
+folder all raise :class:`UnreadableFileError` or become one of :attr:`Discovery.problems`.
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ __all__ = [
     "MAX_LINES",
     "MAX_SIDECAR_BYTES",
     "MAX_TEXT_BYTES",
+    "MAX_VISIBLE_CHARS",
     "SIDECAR_SUFFIX",
     "Discovery",
     "Source",
@@ -44,12 +45,17 @@ __all__ = [
 ]
 
 KINDS = {".txt": "text", ".text": "text", ".html": "html", ".htm": "html", ".xhtml": "html"}
-# 10x the largest page of the evaluation corpus (1.5 MB of HTML); cleaning 8 MB of HTML takes
-# about 1 s. Applies to a file's bytes and, for a .gz, to what it expands to.
-MAX_TEXT_BYTES = 16 * 2**20
-# A dump's cleaning time grows with its lines (about 2 s for 40,000); the largest page dump of
-# the evaluation corpus has 787. A file of more is a log or a concatenation, not a page.
-MAX_LINES = 50_000
+# The size and line budgets keep one file from holding the index's write lock for minutes: a
+# 10 MiB dump of 49,000 prose lines took 142 s and 1.9 GB to index. The largest pages of the
+# evaluation corpus are a 31 KB dump of 787 lines and a 1.5 MB HTML page; cleaning 8 MB of HTML
+# takes about 1 s. A budget applies to a file's bytes and, for a .gz, to what it expands to.
+MAX_TEXT_BYTES = {"text": 2 * 2**20, "html": 8 * 2**20}
+# An HTML page's indexing time grows with its text, not its markup: an 8 MiB page of paragraphs
+# took 130 s and 1.6 GB. Its text outside tags, scripts and styles has a dump's budget.
+MAX_VISIBLE_CHARS = MAX_TEXT_BYTES["text"]
+# A dump's cleaning and indexing time grow with its lines; a file of more is a log or a
+# concatenation, not a page.
+MAX_LINES = 10_000
 MAX_SIDECAR_BYTES = 2**20  # a sidecar holds a few fields
 SIDECAR_SUFFIX = ".meta.json"
 _CHUNK = 2**20  # decompression step: memory stays at a few chunks whatever the ratio
@@ -247,7 +253,7 @@ def fingerprint(path: Path) -> str:
     """A digest of a file and its sidecar, cheap enough to check every file on every run."""
     sidecar = sidecar_path(path)
     return _digest(
-        _read(path, MAX_TEXT_BYTES),
+        _read(path, _budget(kind_of(path))),
         _read(sidecar, MAX_SIDECAR_BYTES) if sidecar is not None else None,
     )
 
@@ -259,18 +265,28 @@ def read_source(path: Path) -> Source:
     kind = kind_of(path)
     if kind is None:
         raise UnsupportedFileError(f"{path}: unsupported file type (expected .txt, .html or .htm)")
-    stored = _read(path, MAX_TEXT_BYTES)
+    budget = _budget(kind)
+    stored = _read(path, budget)
     sidecar = sidecar_path(path)
     sidecar_bytes = _read(sidecar, MAX_SIDECAR_BYTES) if sidecar is not None else None
-    text = decode(_decompress(stored, path), path)
+    text = decode(_decompress(stored, path, budget), path)
     if not text.strip():
         raise UnreadableFileError(f"{path}: empty file")
     if kind == "text" and (lines := text.count("\n")) > MAX_LINES:
         raise UnreadableFileError(
             f"{path}: {lines:,} lines, more than a page dump holds ({MAX_LINES:,}); skipped"
         )
+    if kind == "html" and (visible := _visible_chars(text)) > MAX_VISIBLE_CHARS:
+        raise UnreadableFileError(
+            f"{path}: {visible // 2**20} MiB of text outside tags, more than a page holds"
+            f" ({MAX_VISIBLE_CHARS // 2**20} MiB); skipped"
+        )
     metadata = _parse_sidecar(sidecar, sidecar_bytes) if sidecar is not None else {}
     return Source(path, kind, text, _digest(stored, sidecar_bytes), metadata)
+
+
+def _budget(kind: str | None) -> int:
+    return MAX_TEXT_BYTES.get(kind or "", max(MAX_TEXT_BYTES.values()))
 
 
 def _digest(stored: bytes, sidecar: bytes | None) -> str:
@@ -297,8 +313,8 @@ def _read(path: Path, limit: int) -> bytes:
     return data
 
 
-def _decompress(stored: bytes, path: Path) -> bytes:
-    """A ``.gz`` file's content, read as a stream and refused past :data:`MAX_TEXT_BYTES`."""
+def _decompress(stored: bytes, path: Path, budget: int) -> bytes:
+    """A ``.gz`` file's content, read as a stream and refused past ``budget`` bytes."""
     if not path.name.lower().endswith(".gz"):
         return stored
     out = bytearray()
@@ -306,9 +322,9 @@ def _decompress(stored: bytes, path: Path) -> bytes:
         with gzip.GzipFile(fileobj=io.BytesIO(stored)) as archive:
             while chunk := archive.read(_CHUNK):
                 out += chunk
-                if len(out) > MAX_TEXT_BYTES:
+                if len(out) > budget:
                     raise UnreadableFileError(
-                        f"{path}: expands to more than {MAX_TEXT_BYTES // 2**20} MiB"
+                        f"{path}: expands to more than {budget // 2**20} MiB"
                         " (a compression bomb?), skipped"
                     )
     except EOFError as error:
@@ -339,6 +355,14 @@ def decode(raw: bytes, path: Path) -> str:
     if (reason := _not_text(text, kind_of(path))) is not None:
         raise UnreadableFileError(f"{path}: {reason}")
     return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+_INVISIBLE = re.compile(r"<(script|style)\b.*?</\1\s*>|<!--.*?-->|<[^>]*>", re.S | re.I)
+
+
+def _visible_chars(html: str) -> int:
+    """The characters of a page outside tags, comments, scripts and styles, spaces left out."""
+    return sum(len(part) - part.count(" ") for part in _INVISIBLE.split(html)[::2])
 
 
 def _sample(text: str) -> str:
