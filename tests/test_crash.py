@@ -20,11 +20,6 @@ from seedpaths import FRANCE24, INSS, ROOT
 PHASES = ("extract", "whoosh-commit", "lines-write", "after-commit")
 HTML = ROOT / "tests" / "fixtures" / "html"
 
-# Until engine/index.py reads CORPUSEARCH_CRASH_AT the crashing run completes and these fail.
-pytestmark = pytest.mark.xfail(
-    strict=False, reason="needs the CORPUSEARCH_CRASH_AT hook in engine/index.py"
-)
-
 
 def _site(pages: Path) -> None:
     """Dumps that share a site's furniture (first and last lines) around different bodies."""
