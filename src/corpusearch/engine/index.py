@@ -72,6 +72,7 @@ CARRY_FILE = "corpusearch-carry.json"  # files an outdated index held, until its
 LINES_FILE = "corpusearch-lines.sqlite"  # the lines of every indexed dump, see shared_lines.py
 # Present while a run is writing: a run that died leaves it, and searches say the index is partial.
 RUNNING_FILE = "corpusearch-running"
+HOLDER_FILE = "corpusearch-writer"  # which process is updating the index, while it does
 LOCK_WAIT = 5.0  # seconds to wait for another process's writer to finish
 # Values of the "kind" field: an article's own document, or one of its paragraphs.
 ARTICLE = "article"
@@ -180,28 +181,44 @@ def open_index(directory: Path, *, any_version: bool = False) -> Any:
 def create_or_open(directory: Path) -> tuple[Any, list[str]]:
     """The index at ``directory``, created if need be, and the files of an outdated one.
 
-    An index built by another pipeline version is rebuilt empty with the current schema; the
-    paths it held are returned so that the caller indexes them again and nothing is lost.
+    A new index is marked with this version at once: a first build that is killed leaves an
+    index of the current version, which the next run completes. An index built by another
+    pipeline version is rebuilt empty with the current schema, under its write lock; the paths
+    it held are returned so that the caller indexes them again and nothing is lost.
     """
     if exists(directory) and _version(directory) == PIPELINE_VERSION:
         return open_index(directory), []
+    if not exists(directory):
+        try:
+            directory.mkdir(parents=True, exist_ok=True)
+            ix = durable_storage(directory).create_index(make_schema(), indexname=INDEX_NAME)
+            write_durably(directory / VERSION_FILE, (PIPELINE_VERSION + "\n").encode("utf-8"))
+        except (OSError, ValueError) as error:
+            raise IndexNotFoundError(f"cannot create an index at {directory} ({error})") from error
+        return ix, []
     # The paths to carry over are written down before the old index is emptied, and the version
     # file only once the rebuild has committed (mark_current): an interrupted rebuild loses none.
     carry = directory / CARRY_FILE
     carried: set[str] = set()
+    old = open_index(directory, any_version=True)
+    lock = old.lock("WRITELOCK")
+    if not lock.acquire(False):
+        raise IndexLockedError(
+            f"the index is locked by {_holder(directory)}",
+            hint="wait for it to finish; if none is running, delete the index's *_WRITELOCK file",
+        )
     try:
         if carry.exists():
             carried.update(json.loads(carry.read_text(encoding="utf-8")))
-        if exists(directory):
-            old = open_index(directory, any_version=True)
-            carried.update(meta.path for meta in indexed_articles(old).values())
-        directory.mkdir(parents=True, exist_ok=True)
-        carry.write_text(json.dumps(sorted(carried)), encoding="utf-8")
+        carried.update(meta.path for meta in indexed_articles(old).values())
+        write_durably(carry, json.dumps(sorted(carried)).encode("utf-8"))
         (directory / LINES_FILE).unlink(missing_ok=True)
         (directory / TABLE_FILE).unlink(missing_ok=True)  # generations start again
         ix = durable_storage(directory).create_index(make_schema(), indexname=INDEX_NAME)
     except (OSError, ValueError) as error:
         raise IndexNotFoundError(f"cannot create an index at {directory} ({error})") from error
+    finally:
+        lock.release()
     return ix, sorted(carried)
 
 
@@ -384,7 +401,7 @@ def update_index(
     ix, carried = create_or_open(directory)
     roots = [Path(p) for p in paths]
     try:
-        with LineTable(directory / LINES_FILE) as table:
+        with _holding(directory), LineTable(directory / LINES_FILE) as table:
             generation = ix.latest_generation()
             if table.generation() != generation:
                 table.clear()  # a crash between the two commits: every dump is cleaned again
@@ -404,13 +421,48 @@ def update_index(
             table.commit()  # only once the index has committed
         crash_point("after-commit")
         _save_article_table(directory, ix)
-    except sqlite3.Error as error:  # a damaged or unwritable table beside the index
-        raise CorpusearchError(
-            f"cannot update {directory / LINES_FILE} ({error})",
-            hint="run corpusearch index again; if this repeats, check the disk and permissions",
+    except sqlite3.OperationalError as error:
+        if "locked" not in str(error):
+            raise _table_error(directory, error) from error
+        raise IndexLockedError(
+            f"the index at {directory} is being updated by {_holder(directory)}",
+            hint="wait for it to finish; if no corpusearch index is running, run it again",
         ) from error
+    except sqlite3.Error as error:  # a damaged or unwritable table beside the index
+        raise _table_error(directory, error) from error
     mark_current(directory)
     return replace(report, seconds=time.perf_counter() - started)
+
+
+def _table_error(directory: Path, error: sqlite3.Error) -> CorpusearchError:
+    return CorpusearchError(
+        f"cannot update {directory / LINES_FILE} ({error})",
+        hint="run corpusearch index again; if this repeats, check the disk and permissions",
+    )
+
+
+@contextmanager
+def _holding(directory: Path) -> Iterator[None]:
+    """Say who is updating the index while a run lasts (for the message a second writer gets);
+    the run that wrote the note removes it."""
+    note = directory / HOLDER_FILE
+    mine = f"process {os.getpid()} (started {datetime.now().isoformat(timespec='seconds')})"
+    if not note.exists():
+        with suppress(OSError):
+            note.write_text(mine, encoding="utf-8")
+    try:
+        yield
+    finally:
+        with suppress(OSError):
+            if note.read_text(encoding="utf-8") == mine:
+                note.unlink()
+
+
+def _holder(directory: Path) -> str:
+    try:
+        return (directory / HOLDER_FILE).read_text(encoding="utf-8").strip() or "another process"
+    except OSError:
+        return "another corpusearch process"
 
 
 def _write(
@@ -638,7 +690,7 @@ def _writer(ix: Any) -> Any:
         return ix.writer(timeout=LOCK_WAIT, limitmb=WRITER_LIMIT_MB)
     except LockError as error:
         raise IndexLockedError(
-            "the index is locked by another corpusearch process",
+            f"the index is locked by {_holder(Path(ix.storage.folder))}",
             hint="wait for it to finish; if none is running, delete the index's *_WRITELOCK file",
         ) from error
 
