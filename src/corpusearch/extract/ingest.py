@@ -100,10 +100,15 @@ class Discovery:
 
 
 def kind_of(path: Path) -> str | None:
-    """``"text"`` or ``"html"`` from the file name (``.gz`` looked through), None if unsupported."""
+    """``"text"``, ``"html"`` or ``"records"`` (JSONL/CSV exports, WARC, PDF) from the file name
+    (``.gz`` looked through), None if unsupported."""
     name = path.name.lower()
     if name.endswith(SIDECAR_SUFFIX):
         return None
+    from corpusearch.extract.formats import is_multi_record
+
+    if is_multi_record(path):
+        return "records"  # many articles in one file: read by extract.formats
     if name.endswith(".gz"):
         name = name[:-3]
     return KINDS.get(os.path.splitext(name)[1])
