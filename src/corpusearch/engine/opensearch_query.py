@@ -408,4 +408,14 @@ def _hit(raw: dict[str, Any], terms: frozenset[str], grouped: bool) -> Hit:
         score=float(raw.get("_score") or 0.0),
         url=source.get("url"),
         others=others,
+        copies=_copies(source.get("copies")),
+        page=source.get("page"),
+        language=source.get("language"),
     )
+
+
+def _copies(value: Any) -> int:
+    """How many other copies a document's ``copies`` field names (a count or a list of ids)."""
+    if isinstance(value, int):
+        return value
+    return len(value) if isinstance(value, list) else 0
