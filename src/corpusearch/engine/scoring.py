@@ -240,10 +240,12 @@ class ArticleLevel(Query):  # type: ignore[misc]
     paragraphs follow its article document in the segment (see engine.index.documents_of).
     """
 
-    def __init__(self, child: Any, scored: bool = False) -> None:
-        """``scored``: paragraphs take their article document's score instead of 0."""
+    def __init__(self, child: Any, scored: bool = False, cache: Cache | None = None) -> None:
+        """``scored``: paragraphs take their article document's score instead of 0; ``cache``
+        keeps the segments' article spans when the search's weighting does not (a filter)."""
         self.child = child
         self.scored = scored
+        self.cache = cache
         self.boost = 1.0
 
     def __repr__(self) -> str:
@@ -265,7 +267,7 @@ class ArticleLevel(Query):  # type: ignore[misc]
         return [self.child]
 
     def apply(self, fn: Any) -> ArticleLevel:
-        return ArticleLevel(fn(self.child), self.scored)
+        return ArticleLevel(fn(self.child), self.scored, self.cache)
 
     def estimate_size(self, ixreader: Any) -> int:
         return int(self.child.estimate_size(ixreader))
@@ -274,7 +276,7 @@ class ArticleLevel(Query):  # type: ignore[misc]
         articles = self.child.matcher(searcher, context)
         reader = searcher.reader()
         model = context.weighting if context is not None else searcher.weighting
-        cache = model.lengths if isinstance(model, LuceneBM25F) else None
+        cache = self.cache or (model.lengths if isinstance(model, LuceneBM25F) else None)
         scores: dict[int, float] = {}
         while articles.is_active():
             score = articles.score() if self.scored else 0.0

@@ -201,7 +201,7 @@ def filter_docs(searcher: Any, view: View, filters: Filters) -> set[int] | None:
     wanted = filter_query(filters)
     if wanted is None:
         return None
-    return view.docs(searcher, ("filter", filters), ArticleLevel(wanted))
+    return view.docs(searcher, ("filter", filters), ArticleLevel(wanted, cache=view.lengths))
 
 
 def rank(
