@@ -26,6 +26,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(REPO / "src"), str(REPO / "tests"), str(REPO / "bench")]
 
 from corpusearch import Corpus  # noqa: E402
+from corpusearch.engine.index import PIPELINE_VERSION, VERSION_FILE  # noqa: E402
 from corpusearch.errors import CorpusearchError  # noqa: E402
 from fuzzkit import WORDS, random_query  # noqa: E402
 
@@ -40,7 +41,12 @@ GROUP_EVERY = 7  # every 7th query is also run grouped by article
 def index_path(args: argparse.Namespace) -> Path:
     name = f"synthetic-{args.synthetic}" if args.synthetic else "aeb-fuzz"
     path = Path(tempfile.gettempdir()) / "corpusearch-bench" / name
-    ready = (path / "complete").exists() and Corpus(path).exists()
+    version = path / VERSION_FILE
+    ready = (
+        (path / "complete").exists()
+        and version.exists()
+        and version.read_text(encoding="utf-8").strip() == PIPELINE_VERSION
+    )
     if args.rebuild or not ready:
         shutil.rmtree(path, ignore_errors=True)
         started = time.perf_counter()
