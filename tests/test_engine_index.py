@@ -245,3 +245,17 @@ def test_each_file_is_read_once_per_run(
     first.write_text(first.read_text(encoding="utf-8") + "\nOne more line.\n", "utf-8")
     corpus.index([seeds_copy])
     assert reads == {first.name: 1}
+
+
+def test_a_first_build_killed_before_its_commit_is_searchable_and_completed(
+    tmp_path: Path, seeds_copy: Path
+) -> None:
+    from corpusearch.engine.index import RUNNING_FILE, create_or_open
+
+    index = tmp_path / "ix"
+    create_or_open(index)  # what a first build has made when it is killed while cleaning
+    (index / RUNNING_FILE).touch()
+    result = Corpus(index).search("Sadr")
+    assert result.total == 0 and any("stopped before it finished" in n for n in result.notices)
+    assert Corpus(index).index([seeds_copy]).added == 2
+    assert Corpus(index).search("Sadr").total > 0

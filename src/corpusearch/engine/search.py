@@ -137,6 +137,15 @@ def run_search(
     if request.sort not in ("relevance", "date"):
         raise ValueError(f"unknown sort order {request.sort!r}")
     searcher = engine.searcher()
+    if not searcher.doc_count_all():  # a first build that has not committed anything yet
+        return SearchResult(
+            without_surrogates(request.query),
+            0,
+            (),
+            request.page,
+            request.limit,
+            notices=(INCOMPLETE_NOTICE,) if engine.incomplete() else (),
+        )
     view = engine.view(searcher)
     restrict = filter_docs(searcher, view, request.filters)
     if request.query.strip() or restrict is None:

@@ -33,6 +33,10 @@ SUGGESTION_CACHE_SIZE = 4096
 LENGTH_CACHE_SIZE = 64
 
 
+# The version of an index that has no segment yet (a first build stopped before its commit).
+EMPTY_GENERATION = -1
+
+
 class BoundedCache:
     """A thread-safe least-recently-used cache of at most ``size`` entries."""
 
@@ -135,7 +139,8 @@ class Engine:
 
     def view(self, searcher: Any) -> View:
         """The shared state of the index version ``searcher`` reads."""
-        generation = int(searcher.reader().generation())
+        stamp = searcher.reader().generation()
+        generation = EMPTY_GENERATION if stamp is None else int(stamp)
         with self._lock:
             if self._view is None or self._view.generation != generation:
                 if self._view is None or generation > self._view.generation:

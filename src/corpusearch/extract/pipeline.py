@@ -91,17 +91,29 @@ def clean_sources(
             yield source, _clean_one(source, shared, root)
         return
     import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
 
     # fork: the workers start with the extractors this process has imported, in milliseconds.
+    # multiprocessing.Pool forks all its workers before it starts its own threads (unlike
+    # concurrent.futures, which may fork while its feeder thread holds a lock: a hung run).
     context = multiprocessing.get_context("fork")
     chunk = max(1, min(CLEAN_CHUNK, len(jobs) // (processes * 4)))
-    with ProcessPoolExecutor(max_workers=processes, mp_context=context) as pool:
-        results = pool.map(
+    with context.Pool(processes, initializer=_quiet_worker) as pool:
+        results = pool.imap(
             _clean_job, [(source, shared, root) for source, shared in jobs], chunksize=chunk
         )
         for (source, _), article in zip(jobs, results, strict=True):
             yield source, article
+
+
+def _quiet_worker() -> None:
+    """A cleaning worker leaves Ctrl-C to the run that started it, and says nothing if that run
+    dies (its failures reach the run as results; only a result it cannot deliver is lost)."""
+    import os
+    import signal
+    import sys
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    sys.stderr = open(os.devnull, "w")  # noqa: SIM115  # for the worker's whole life
 
 
 # Files sent to a worker at a time: large enough to amortise the pickling, small enough to balance.
