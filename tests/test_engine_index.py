@@ -259,3 +259,28 @@ def test_a_first_build_killed_before_its_commit_is_searchable_and_completed(
     assert result.total == 0 and any("stopped before it finished" in n for n in result.notices)
     assert Corpus(index).index([seeds_copy]).added == 2
     assert Corpus(index).search("Sadr").total > 0
+
+
+def test_a_one_line_fragment_does_not_outrank_the_paragraph_that_answers(tmp_path: Path) -> None:
+    corpus = Corpus(tmp_path / "ix")
+    filler = (
+        "The harbour authority published its annual report on shipping volumes, staff numbers, "
+        "dredging contracts and the new ferry timetable for the islands this spring, "
+        "with figures for every quarter and a note on the weather's effect on crossings. "
+    )
+    corpus.add(
+        [
+            article(f"f{n}", f"Harbour report {n}", *(f"{filler} Section {m}." for m in range(5)))
+            for n in range(6)
+        ]
+        + [
+            article(
+                "k1",
+                "Council budget",
+                "Councillor Haddad declined to comment.",
+                "Councillor Haddad said the budget would cut library hours by a third, and that "
+                "the savings would pay for road repairs promised before the election.",
+            )
+        ]
+    )
+    assert corpus.search("Councillor Haddad").hits[0].id == "k1-2"

@@ -198,7 +198,7 @@ def sanitize(text: str) -> str:
             known = ", ".join(sorted(set(USER_FIELDS)))
             raise UnknownFieldError(f"unknown field {match.group(1)!r}", hint=f"fields: {known}")
     text = FIELD_PREFIX.sub(lambda m: m.group(1).lower() + ":", text)
-    if re.search(r"(?:^|[\s(:])[*?]", text):
+    if re.search(r"(?<!\w)[*?]", text):  # after a space, a quote, a bracket...
         raise QueryError(
             "a word cannot start with a wildcard (* or ?)", hint="put letters first: stabili*"
         )

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,7 +21,7 @@ from corpusearch.engine.query import (
     plan_query,
     without_surrogates,
 )
-from corpusearch.engine.scoring import ArticleLevel, flat_scores
+from corpusearch.engine.scoring import ArticleLevel, field_lengths, flat_scores
 from corpusearch.engine.searcher import Engine, View
 from corpusearch.errors import ArticleNotFoundError
 
@@ -239,7 +240,38 @@ def rank(
     for article, (docnum, score) in through_article.items():
         if article not in represented:
             scores[docnum] = score
+    if SHORT_PARAGRAPH_TERMS:
+        length = text_lengths(searcher, view)
+        for docnum, score in scores.items():
+            terms = length(docnum)
+            if terms < SHORT_PARAGRAPH_TERMS:
+                scores[docnum] = (
+                    score * (max(terms, 1) / SHORT_PARAGRAPH_TERMS) ** SHORT_PRIOR_POWER
+                )
     return sorted(scores.items(), key=lambda item: (-item[1], item[0]))
+
+
+# A paragraph of fewer indexed terms than this ("X declined to comment.", a slogan, a link to
+# another story) has its score scaled by (terms / this) ** SHORT_PRIOR_POWER: BM25's length
+# normalisation favours short paragraphs, and a fragment rarely answers a question. Chosen on
+# bench/eval_paragraphs.py (and checked on SciFact); see the commit for the figures.
+SHORT_PARAGRAPH_TERMS = 12
+SHORT_PRIOR_POWER = 0.5
+
+
+def text_lengths(searcher: Any, view: View) -> Callable[[int], int]:
+    """Each paragraph's number of indexed terms in its text, by document number."""
+    leaves = [
+        (offset, field_lengths(leaf.reader(), "text", view.lengths))
+        for leaf, offset in searcher.leaf_searchers()
+    ]
+    starts = [offset for offset, _ in leaves]
+
+    def length(docnum: int) -> int:
+        offset, lengths = leaves[bisect_right(starts, docnum) - 1]
+        return int(lengths[docnum - offset] or 0)  # None: no indexed word in its text
+
+    return length
 
 
 def matches(
