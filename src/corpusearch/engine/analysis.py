@@ -84,10 +84,13 @@ _stems: dict[str, str] = {}
 
 
 def stem(word: str) -> str:
-    """The Snowball (Porter 2) English stem of a lowercase word."""
+    """The Snowball (Porter 2) English stem of a lowercase word (kept for the first
+    _CACHE_LIMIT words: a long-running server's cache stays bounded)."""
     found = _stems.get(word)
     if found is None:
-        found = _stems[word] = str(_stemmer().stem(word))
+        found = str(_stemmer().stem(word))
+        if len(_stems) < _CACHE_LIMIT:
+            _stems[word] = found
     return found
 
 
