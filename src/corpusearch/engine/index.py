@@ -29,7 +29,7 @@ from whoosh.columns import NumericColumn
 from whoosh.fields import COLUMN, DATETIME, ID, NUMERIC, STORED, TEXT, Schema
 from whoosh.index import LockError
 from whoosh.reading import SegmentReader
-from whoosh.writing import MERGE_SMALL, OPTIMIZE
+from whoosh.writing import OPTIMIZE
 
 from corpusearch.engine.aliases import shipped
 from corpusearch.engine.analysis import STEMS_FILE, name_analyzer, save_stems, text_analyzer
@@ -79,7 +79,10 @@ ARTICLE = "article"
 PARAGRAPH = "paragraph"
 # A segment with more than this share of deleted documents is rewritten at the next commit, so
 # repeated updates of the same files do not leave the index carrying their old versions.
-MAX_DELETED_SHARE = 0.3
+MAX_DELETED_SHARE = 0.1
+# Segments smaller than this share of the largest are merged at each commit: every segment costs
+# each search a pass, and small ones are cheap to rewrite (at most this share of the index).
+SMALL_SEGMENT_SHARE = 0.1
 # Cleaning runs in worker processes only for this many files or more: starting a worker and
 # importing the extractors there costs about as much as cleaning a few dozen pages.
 PARALLEL_MIN_FILES = 48
@@ -577,21 +580,24 @@ def _write_records(
 
 
 def lean_merge(writer: Any, segments: list[Any]) -> list[Any]:
-    """Whoosh's small-segment merge, after dropping segments with no live document and rewriting
-    those mostly deleted: the index stays close to the size of a fresh build."""
+    """Keep few segments and few deleted documents: a segment whose documents are all deleted is
+    dropped; one with more than MAX_DELETED_SHARE deleted, or smaller than SMALL_SEGMENT_SHARE
+    of the largest, is merged into the segment this commit writes. The index then stays close
+    to the size and speed of a fresh build however often it is updated."""
+    largest = max((segment.doc_count_all() for segment in segments), default=0)
     kept = []
     for segment in segments:
         total = segment.doc_count_all()
         deleted = segment.deleted_count()
         if total and deleted >= total:
-            continue  # every document deleted: dropping it from the TOC deletes it
-        if total and deleted > MAX_DELETED_SHARE * total:
+            continue  # every document deleted: leaving it out of the TOC deletes it
+        if deleted > MAX_DELETED_SHARE * total or total < SMALL_SEGMENT_SHARE * largest:
             reader = SegmentReader(writer.storage, writer.schema, segment)
             writer.add_reader(reader)
             reader.close()
             continue
         kept.append(segment)
-    return list(MERGE_SMALL(writer, kept))
+    return kept
 
 
 def add_articles(directory: Path, articles: Iterable[Article]) -> IndexReport:
