@@ -569,3 +569,9 @@ def test_search_params_read_repeated_values_and_build_the_query() -> None:
     assert params.toggled("source", "C").source == ('A "x"', "B", "C")
     assert params.without("source").source == ()
     assert SearchParams.from_args({"author": "One"}).author == ("One",)
+
+
+def test_text_in_any_direction_displays_right(client: FlaskClient) -> None:
+    """Arabic or Hebrew titles, snippets and paragraphs set their own direction (dir="auto")."""
+    page = client.get("/", query_string={"q": "Sadr"}).get_data(as_text=True)
+    assert '<p class="snippet" dir="auto"' in page and '<h2 dir="auto">' in page
