@@ -86,6 +86,8 @@ def index(
         report = corpus.index(roots, prune=prune, progress=progress, optimize=optimize)
     for path, reason in report.failed:
         click.echo(f"skipped {path}: {reason}", err=True)
+    for notice in report.notices:
+        click.echo(notice, err=True)
     if not quiet:
         click.echo(
             f"{report.added} added, {report.updated} updated, {report.unchanged} unchanged, "

@@ -43,7 +43,7 @@ from corpusearch.errors import (
     UnreadableFileError,
 )
 from corpusearch.extract.ingest import Source, discover, kind_of, read_source, sidecar_path
-from corpusearch.extract.pipeline import clean_sources, record_articles
+from corpusearch.extract.pipeline import LEFT_OUT, clean_sources, record_articles
 from corpusearch.extract.shared_lines import LineTable, PageLines
 from corpusearch.records import Article, ArticleMeta
 from corpusearch.stored import install_legacy_names
@@ -139,6 +139,8 @@ class IndexReport:
     paragraphs: int = 0
     failed: tuple[tuple[str, str], ...] = ()
     seconds: float = 0.0
+    # What the user should know that is not a failure: "site.warc.gz: left out 2 redirects".
+    notices: tuple[str, ...] = ()
 
     @property
     def changed(self) -> bool:
@@ -532,6 +534,7 @@ def _write_records(
         return report
     added = updated = unchanged = removed = paragraphs = 0
     failed = list(report.failed)
+    notices: list[str] = []
     root = directory.resolve().parent
     (directory / RUNNING_FILE).touch()
     with _writing(ix) as writer:
@@ -552,8 +555,11 @@ def _write_records(
                     seen.add(identifier)
                 if article is None:
                     unchanged += 1
+                elif digest == LEFT_OUT:
+                    notices.append(str(article))
                 elif isinstance(article, UnreadableFileError):
-                    failed.append((name, _reason(article, path)))
+                    location, _, reason = str(article).partition(": ")
+                    failed.append((location, reason) if reason else (name, str(article)))
                 else:
                     writer.delete_by_term("article", article.id)
                     if article.id in previous:
@@ -576,6 +582,7 @@ def _write_records(
         report.removed + removed,
         report.paragraphs + paragraphs,
         tuple(failed),
+        notices=(*report.notices, *notices),
     )
 
 

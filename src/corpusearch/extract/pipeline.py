@@ -175,6 +175,10 @@ def _language(source: Source, extraction: Extraction, article: Article) -> str |
     return detect_language(article.body_text()) or extraction.language
 
 
+# The digest of the last item of record_articles when it says what a file left out on purpose.
+LEFT_OUT = "left out"
+
+
 def record_articles(
     path: Path,
     *,
@@ -212,7 +216,7 @@ def record_articles(
                 article = replace(article, paragraphs=paragraphs)
             yield identifier, item.digest, article
         if records.skipped:
-            yield "", "", UnreadableFileError(f"{path}: left out {records.summary()}")
+            yield "", LEFT_OUT, UnreadableFileError(f"{path}: left out {records.summary()}")
     except OSError as error:
         yield "", "", UnreadableFileError(f"{path}: cannot read ({error.strerror or error})")
 
