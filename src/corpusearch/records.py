@@ -55,19 +55,7 @@ class Article:
         return "\n\n".join(lines)
 
     def metadata_json(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "title": self.title,
-            "authors": list(self.authors),
-            "date": self.date,
-            "topics": list(self.topics),
-            "source": self.source,
-            "url": self.url,
-            "series": self.series,
-            "path": self.path,
-            "language": self.language,
-            "captured": self.captured,
-        }
+        return metadata_json(self)
 
     def to_json(self) -> dict[str, Any]:
         found = {**self.metadata_json(), "paragraphs": [p.to_json() for p in self.paragraphs]}
@@ -137,19 +125,31 @@ class ArticleMeta:
 
     def metadata_json(self) -> dict[str, Any]:
         """The fields :meth:`Article.metadata_json` gives, in the same order."""
-        return {
-            "id": self.id,
-            "title": self.title,
-            "authors": list(self.authors),
-            "date": self.date,
-            "topics": list(self.topics),
-            "source": self.source,
-            "url": self.url,
-            "series": self.series,
-            "path": self.path,
-            "language": self.language,
-            "captured": self.captured,
-        }
+        return metadata_json(self)
+
+
+# The article metadata of the JSON contracts (README "JSON output"), in their order.
+METADATA_FIELDS = (
+    "id",
+    "title",
+    "authors",
+    "date",
+    "topics",
+    "source",
+    "url",
+    "series",
+    "path",
+    "language",
+    "captured",
+)
+
+
+def metadata_json(record: Article | ArticleMeta) -> dict[str, Any]:
+    """An article's metadata as JSON: lists, not tuples."""
+    found = {name: getattr(record, name) for name in METADATA_FIELDS}
+    found["authors"] = list(record.authors)
+    found["topics"] = list(record.topics)
+    return found
 
 
 STORED_META_FIELDS = (
