@@ -184,52 +184,68 @@ def leaf_offset(searcher: Any) -> int:
 
 def paragraphs_of(reader: Any, docnum: int, cache: Cache | None = None) -> list[int]:
     """The live paragraphs that follow article document ``docnum`` in its segment."""
-    start, end = article_spans(reader, cache).get(docnum, (docnum + 1, docnum + 1))
+    start, end = article_spans(reader, cache).span(docnum)
     if reader.has_deletions():
         return [d for d in range(start, end) if not reader.is_deleted(d)]
     return list(range(start, end))
 
 
-def article_spans(reader: Any, cache: Cache | None = None) -> dict[int, tuple[int, int]]:
-    """For each article document of a segment, the range of its paragraphs' numbers (they follow
-    it: engine.index.documents_of), read from the article column once per segment."""
+class ArticleSpans:
+    """For article documents of a segment, the range of their paragraphs' numbers (they follow
+    it: engine.index.documents_of), read from the article column on first use of each."""
 
-    def read() -> dict[int, tuple[int, int]]:
-        column = reader.column_reader("article")
-        total = reader.doc_count_all()
-        spans: dict[int, tuple[int, int]] = {}
-        docnum = 0
-        while docnum < total:
-            article = column[docnum]
+    def __init__(self, reader: Any) -> None:
+        self._column = reader.column_reader("article")
+        self._total = reader.doc_count_all()
+        self._known: dict[int, tuple[int, int]] = {}
+
+    def span(self, docnum: int) -> tuple[int, int]:
+        found = self._known.get(docnum)
+        if found is None:
+            article = self._column[docnum]
             end = docnum + 1
-            while end < total and column[end] == article:
+            while end < self._total and self._column[end] == article:
                 end += 1
-            spans[docnum] = (docnum + 1, end)
-            docnum = end
-        return spans
+            found = self._known[docnum] = (docnum + 1, end)
+        return found
 
+
+def article_spans(reader: Any, cache: Cache | None = None) -> ArticleSpans:
+    """The :class:`ArticleSpans` of a segment, one per segment."""
     if cache is None:
-        return read()
+        return ArticleSpans(reader)
     segment = reader.segment() if hasattr(reader, "segment") else None
     key = (segment.segment_id() if segment is not None else id(reader), "article spans")
-    return cache.get_or_compute(key, read)
+    return cache.get_or_compute(key, lambda: ArticleSpans(reader))
 
 
-def field_lengths(reader: Any, name: str, cache: Cache | None = None) -> list[int]:
-    """Every document's length in field ``name`` of a segment, read once per segment.
+class FieldLengths:
+    """The lengths of one field's documents in a segment, read through the codec on first use of
+    each document and kept (segments never change once written, so every searcher shares them).
 
-    Looking lengths up one posting at a time through the codec was half the time of a search.
-    Segments never change once written, so the arrays are shared by every searcher.
+    Looking lengths up one posting at a time through the codec was half the time of a search;
+    reading every document's up front was most of a one-shot search on a large index.
     """
 
-    def read() -> list[int]:
-        return [reader.doc_field_length(d, name, 1) for d in range(reader.doc_count_all())]
+    def __init__(self, reader: Any, name: str) -> None:
+        self._reader = reader
+        self._name = name
+        self._known: dict[int, int] = {}
 
+    def __getitem__(self, docnum: int) -> int:
+        found = self._known.get(docnum)
+        if found is None:
+            found = self._known[docnum] = self._reader.doc_field_length(docnum, self._name, 1)
+        return found
+
+
+def field_lengths(reader: Any, name: str, cache: Cache | None = None) -> FieldLengths:
+    """The :class:`FieldLengths` of field ``name`` in a segment, one per segment and field."""
     if cache is None:
-        return read()
+        return FieldLengths(reader, name)
     segment = reader.segment() if hasattr(reader, "segment") else None
     key = (segment.segment_id() if segment is not None else id(reader), name)
-    return cache.get_or_compute(key, read)
+    return cache.get_or_compute(key, lambda: FieldLengths(reader, name))
 
 
 class ArticleLevel(Query):  # type: ignore[misc]
