@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -32,10 +32,32 @@ class ArticleTable:
 
     meta: dict[str, ArticleMeta]
     copies: CopyTable
+    _facets: dict[str, tuple[tuple[str, str, str], ...]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
     def shown(self, article: str) -> ArticleMeta:
         """The metadata to show for an article: merged across its copies when it has some."""
         return self.copies.merged.get(self.copies.canonical(article)) or self.meta[article]
+
+    def facet_values(self, article: str) -> tuple[tuple[str, str, str], ...]:
+        """The article's facet values as (facet, folded key, spelling), worked out once."""
+        found = self._facets.get(article)
+        if found is None:
+            meta = self.shown(article)
+            pairs = [
+                *(("authors", name) for name in meta.authors),
+                *(("topics", topic) for topic in meta.topics),
+                *((("source", meta.source),) if meta.source else ()),
+                *((("year", meta.date[:4]),) if meta.date else ()),
+            ]
+            found = tuple(
+                (facet, " ".join(value.split()).casefold(), " ".join(value.split()))
+                for facet, value in pairs
+                if value.strip()
+            )
+            self._facets[article] = found
+        return found
 
 
 def build_table(searcher: Any, article_docs: Any) -> ArticleTable:

@@ -156,7 +156,7 @@ def run_search(
             q.Every(), frozenset(), explain=("no words: every paragraph the filters allow",)
         )
     table = view.articles(searcher)
-    articles = searcher.reader().column_reader("article")
+    articles = view.article_of(searcher)
     ranked = collapse_copies(rank(searcher, view, plan, restrict), articles, table)
     if request.sort == "date":
         recency = searcher.reader().column_reader("recency")
@@ -225,7 +225,7 @@ def rank(
     """
     if restrict is not None and not restrict:
         return []  # Whoosh takes an empty filter for no filter
-    articles = searcher.reader().column_reader("article")
+    articles = view.article_of(searcher)
     browsing = isinstance(plan.query, q.Every)
     scores: dict[int, float] = {}
     represented: set[str] = set()
@@ -318,7 +318,7 @@ def similar(engine: Engine, paragraph_id: str, *, limit: int = 10) -> SearchResu
     terms = frozenset(word for word, _ in key_terms)
     wanted = q.Or([q.Term("text", word, boost=weight) for word, weight in key_terms])
     table = view.articles(searcher)
-    articles = searcher.reader().column_reader("article")
+    articles = view.article_of(searcher)
     source = articles[docnum]
     twins = set(table.copies.copies_of(source)) - {source}  # the same paragraph, saved again
     results = searcher.search(wanted, limit=None, mask={docnum} | view.article_docs(searcher))
@@ -399,29 +399,21 @@ def facet_counts(
     Values that differ only in case or spacing ("China", "china ") count as one, shown in the
     spelling most of their articles use.
     """
-    counters: dict[str, Counter[str]] = {name: Counter() for name in FACETS}
-    spellings: dict[str, dict[str, Counter[str]]] = {name: {} for name in FACETS}
-
-    def add(name: str, value: str) -> None:
-        key = " ".join(value.split()).casefold()
-        if key:
-            counters[name][key] += 1
-            spellings[name].setdefault(key, Counter())[" ".join(value.split())] += 1
-
+    counts: Counter[tuple[str, str]] = Counter()
+    spellings: Counter[tuple[str, str, str]] = Counter()
     for article in matched:
-        meta = table.shown(article)
-        for author in meta.authors:
-            add("authors", author)
-        for topic in meta.topics:
-            add("topics", topic)
-        if meta.source:
-            add("source", meta.source)
-        if meta.date:
-            add("year", meta.date[:4])
-    facets: dict[str, tuple[tuple[str, int], ...]] = {}
-    for name, counter in counters.items():
-        shown = [
-            (spellings[name][key].most_common(1)[0][0], count) for key, count in counter.items()
-        ]
-        facets[name] = tuple(sorted(shown, key=lambda item: (-item[1], item[0]))[:size])
-    return facets
+        for name, key, spelling in table.facet_values(article):
+            counts[name, key] += 1
+            spellings[name, key, spelling] += 1
+    best: dict[tuple[str, str], tuple[int, str]] = {}
+    for (name, key, spelling), count in spellings.items():
+        known = best.get((name, key))
+        if known is None or count > known[0]:  # on a tie, the spelling seen first
+            best[name, key] = (count, spelling)
+    grouped: dict[str, list[tuple[str, int]]] = {name: [] for name in FACETS}
+    for (name, key), count in counts.items():
+        grouped[name].append((best[name, key][1], count))
+    return {
+        name: tuple(sorted(values, key=lambda item: (-item[1], item[0]))[:size])
+        for name, values in grouped.items()
+    }

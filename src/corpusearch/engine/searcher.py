@@ -62,6 +62,21 @@ class BoundedCache:
         return len(self._items)
 
 
+class ArticleColumn:
+    """Document number -> article id, decoded from Whoosh's column once per document and kept
+    (searches look up the article of every match, several times)."""
+
+    def __init__(self, column: Any) -> None:
+        self._column = column
+        self._known: dict[int, str] = {}
+
+    def __getitem__(self, docnum: int) -> str:
+        found = self._known.get(docnum)
+        if found is None:
+            found = self._known[docnum] = self._column[docnum]
+        return found
+
+
 class View:
     """What one index version knows, shared by the threads that search it."""
 
@@ -72,6 +87,7 @@ class View:
         self.filters = BoundedCache(FILTER_CACHE_SIZE)
         self.suggestions = BoundedCache(SUGGESTION_CACHE_SIZE)
         self._articles: ArticleTable | None = None
+        self._article_of: ArticleColumn | None = None
         self._lock = threading.Lock()
 
     def articles(self, searcher: Any) -> ArticleTable:
@@ -90,6 +106,13 @@ class View:
         A set, as Whoosh takes filters; callers must not change it.
         """
         return self.filters.get_or_compute(key, lambda: set(searcher.docs_for_query(query)))
+
+    def article_of(self, searcher: Any) -> ArticleColumn:
+        """Each document's article id (read from the article column once per document)."""
+        with self._lock:
+            if self._article_of is None:
+                self._article_of = ArticleColumn(searcher.reader().column_reader("article"))
+            return self._article_of
 
     def article_docs(self, searcher: Any) -> set[int]:
         from whoosh import query as q
