@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from corpusearch.corpus import Corpus
 
-__all__ = ["Bin", "Timeline", "matching_articles", "timeline_for", "timeline_of"]
+__all__ = ["Bin", "Timeline", "timeline_for", "timeline_of"]
 
 # Up to three years of months: past that, 36+ thin bars read worse than a bar per year.
 MAX_MONTHS = 36
@@ -29,9 +29,6 @@ SVG_WIDTH = 640
 SVG_HEIGHT = 120
 SVG_AXIS = 18  # room under the bars for the first and last period's label
 SVG_MAX_BAR = 48  # a bar no wider than this, so one or two periods do not fill the chart
-# One search returns every matching article as a single page (a first search for the total
-# cost as much again); a collection with more articles than this is counted up to it.
-MAX_ARTICLES = 100_000
 _DATE = re.compile(r"(\d{4})(?:-(\d{2}))?")
 
 
@@ -202,11 +199,6 @@ def _months(counts: Counter[str]) -> list[str]:
         return []
     months = [int(p[:4]) * 12 + int(p[5:]) - 1 for p in counts]
     return [f"{m // 12:04d}-{m % 12 + 1:02d}" for m in range(min(months), max(months) + 1)]
-
-
-def matching_articles(corpus: Corpus, query: str, **filters: Any) -> tuple[Any, ...]:
-    """One hit per article matching ``query`` and ``filters`` (every one, up to MAX_ARTICLES)."""
-    return corpus.search(query, group=True, limit=MAX_ARTICLES, **filters).hits
 
 
 def timeline_for(

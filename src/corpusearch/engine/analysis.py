@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -168,16 +168,22 @@ class TermFilter(Filter):  # type: ignore[misc]  # whoosh is untyped
         return hash(TermFilter)
 
     def __call__(self, tokens: Iterator[Any]) -> Iterator[Any]:
-        position = 0
-        for token in tokens:
-            result = term(token.text)
-            if result is None:
-                continue
-            token.text = result
-            if token.positions:
-                token.pos = position
-            position += 1
-            yield token
+        return index_terms(tokens, term)
+
+
+def index_terms(tokens: Iterator[Any], term_of: Callable[[str], str | None]) -> Iterator[Any]:
+    """Each token as its index term (``term_of``); a token without one (a stop word) leaves, and
+    the positions of those after it close up."""
+    position = 0
+    for token in tokens:
+        result = term_of(token.text)
+        if result is None:
+            continue
+        token.text = result
+        if token.positions:
+            token.pos = position
+        position += 1
+        yield token
 
 
 class NameFilter(Filter):  # type: ignore[misc]

@@ -30,7 +30,7 @@ from typing import Any
 from whoosh.analysis import Filter, RegexTokenizer
 from whoosh.fields import ID, TEXT, FieldType
 
-from corpusearch.engine.analysis import APOSTROPHES
+from corpusearch.engine.analysis import APOSTROPHES, index_terms
 from corpusearch.stored import analysis_filter
 
 __all__ = [
@@ -150,17 +150,7 @@ class LanguageFilter(Filter):  # type: ignore[misc]  # whoosh is untyped
         return hash((LanguageFilter, self.code))
 
     def __call__(self, tokens: Iterator[Any]) -> Iterator[Any]:
-        term = _term_function(self.code)
-        position = 0
-        for token in tokens:
-            result = term(token.text)
-            if result is None:
-                continue
-            token.text = result
-            if token.positions:
-                token.pos = position
-            position += 1
-            yield token
+        return index_terms(tokens, _term_function(self.code))
 
 
 @cache

@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 
 from corpusearch.engine.analysis import STEMS_FILE, load_stems
 from corpusearch.engine.article_table import ArticleTable, build_table, load_table
-from corpusearch.engine.index import ARTICLE, PARAGRAPH, incomplete, open_index
+from corpusearch.engine.index import ARTICLE, incomplete, open_index
 from corpusearch.engine.scoring import LuceneBM25F
 
 __all__ = ["BoundedCache", "Engine", "View"]
@@ -118,9 +118,6 @@ class View:
         from whoosh import query as q
 
         return self.docs(searcher, ("kind", ARTICLE), q.Term("kind", ARTICLE))
-
-    def paragraph_count(self, searcher: Any) -> int:
-        return int(searcher.doc_frequency("kind", PARAGRAPH))
 
 
 class Engine:
